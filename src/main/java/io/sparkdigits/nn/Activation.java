@@ -1,0 +1,82 @@
+package io.sparkdigits.nn;
+
+import java.util.Locale;
+
+/**
+ * Hidden-layer activations. Each works in place on a flat row-major buffer, and its derivative is
+ * expressed through the activation's output {@code a}, so the backward pass needs no copy of the
+ * pre-activation values.
+ */
+public enum Activation {
+    RELU {
+        @Override
+        public void forward(float[] z, int n) {
+            for (int i = 0; i < n; i++) {
+                if (z[i] < 0f) {
+                    z[i] = 0f;
+                }
+            }
+        }
+
+        @Override
+        public void backward(float[] delta, float[] a, int n) {
+            for (int i = 0; i < n; i++) {
+                if (a[i] <= 0f) {
+                    delta[i] = 0f;
+                }
+            }
+        }
+    },
+    SIGMOID {
+        @Override
+        public void forward(float[] z, int n) {
+            for (int i = 0; i < n; i++) {
+                z[i] = (float) (1.0 / (1.0 + Math.exp(-z[i])));
+            }
+        }
+
+        @Override
+        public void backward(float[] delta, float[] a, int n) {
+            for (int i = 0; i < n; i++) {
+                delta[i] *= a[i] * (1f - a[i]);
+            }
+        }
+    },
+    TANH {
+        @Override
+        public void forward(float[] z, int n) {
+            for (int i = 0; i < n; i++) {
+                z[i] = (float) Math.tanh(z[i]);
+            }
+        }
+
+        @Override
+        public void backward(float[] delta, float[] a, int n) {
+            for (int i = 0; i < n; i++) {
+                delta[i] *= 1f - a[i] * a[i];
+            }
+        }
+    };
+
+    /** Replaces {@code z[0..n)} by f(z). */
+    public abstract void forward(float[] z, int n);
+
+    /** Multiplies {@code delta[0..n)} by f'(z), where {@code a = f(z)} is this layer's output. */
+    public abstract void backward(float[] delta, float[] a, int n);
+
+    /** The lower-case name used on the command line and in model files. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses {@code relu}, {@code sigmoid} or {@code tanh} (any case). */
+    public static Activation parse(String name) {
+        for (Activation a : values()) {
+            if (a.id().equalsIgnoreCase(name.trim())) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException(
+                "unknown activation '" + name + "' (expected relu, sigmoid or tanh)");
+    }
+}
