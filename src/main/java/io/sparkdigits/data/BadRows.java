@@ -1,0 +1,94 @@
+package io.sparkdigits.data;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+
+/**
+ * Turns a {@link BadRowException} raised inside a Spark job into a user message with a line
+ * number. Spark reports neither line numbers nor the failing row, so the driver re-reads the one
+ * file concerned, up to the bad row, with the split rules of Hadoop's line reader.
+ */
+public final class BadRows {
+    private BadRows() {
+    }
+
+    /** The bad-row exception somewhere in {@code t}'s causes, or null. */
+    public static BadRowException find(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof BadRowException b) {
+                return b;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    /** {@code file:line N: problem}, or the split position when the file cannot be re-read. */
+    public static BadInputException describe(BadRowException bad, boolean header, Configuration conf) {
+        long line = -1;
+        try {
+            line = lineNumber(new Path(bad.file()), bad.blockStart(), bad.ordinal(), header, conf);
+        } catch (IOException | RuntimeException e) {
+            // Fall through to the split position, which still locates the row.
+        }
+        String where = line > 0 ? bad.file() + ": line " + line : bad.getMessage().split(": ", 2)[0];
+        return new BadInputException(where + ": " + bad.problem()
+                + " (use --bad-rows skip to drop such rows)", bad);
+    }
+
+    /**
+     * 1-based line of the {@code ordinal}-th data row of the split that starts at byte
+     * {@code blockStart}. A split other than the first begins after the first line break at or
+     * past its start (the line under way belongs to the previous split); blank lines and the
+     * header are not data rows.
+     */
+    static long lineNumber(Path file, long blockStart, long ordinal, boolean header, Configuration conf)
+            throws IOException {
+        try (InputStream in = open(file, conf)) {
+            long offset = 0;
+            long lineNo = 1;
+            long lineStart = 0;
+            boolean blank = true;
+            boolean headerSeen = !header;
+            long seen = -1;
+            int b;
+            while (true) {
+                b = in.read();
+                if (b == '\n' || b < 0) {
+                    boolean inBlock = blockStart == 0 ? lineStart >= 0 : lineStart > blockStart;
+                    boolean data = !blank && headerSeen;
+                    if (!blank && !headerSeen) {
+                        headerSeen = true;
+                    }
+                    if (inBlock && data && ++seen == ordinal) {
+                        return lineNo;
+                    }
+                    if (b < 0) {
+                        return -1;
+                    }
+                    lineNo++;
+                    lineStart = offset + 1;
+                    blank = true;
+                } else if (b != '\r' && b != ' ' && b != '\t') {
+                    blank = false;
+                }
+                offset++;
+            }
+        }
+    }
+
+    private static InputStream open(Path file, Configuration conf) throws IOException {
+        FileSystem fs = file.getFileSystem(conf);
+        InputStream raw = fs.open(file);
+        CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(file);
+        return new BufferedInputStream(codec == null ? raw : codec.createInputStream(raw), 1 << 16);
+    }
+}

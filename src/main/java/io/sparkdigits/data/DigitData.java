@@ -1,0 +1,187 @@
+package io.sparkdigits.data;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * Labeled digit data loaded from CSV, validated, packed into one {@link Shard} per partition and
+ * cached: what the trainer and the evaluator iterate over. The number of partitions is chosen by
+ * the caller, not by the input's splits, and rows are dealt to partitions in a fixed order, so the
+ * same files and partition count give the same shards on any master.
+ */
+public final class DigitData {
+    private final JavaRDD<Shard> shards;
+    private final CsvLayout layout;
+    private final long rows;
+    private final long skipped;
+    private final String firstSkipped;
+    private final long inputBytes;
+    private final float maxValue;
+    private final long[] rowsPerPartition;
+
+    private DigitData(JavaRDD<Shard> shards, CsvLayout layout, List<Info> summaries) {
+        this.shards = shards;
+        this.layout = layout;
+        long r = 0;
+        long s = 0;
+        long b = 0;
+        float m = 0;
+        String first = null;
+        rowsPerPartition = new long[summaries.size()];
+        for (int i = 0; i < summaries.size(); i++) {
+            Info sh = summaries.get(i);
+            rowsPerPartition[i] = sh.rows();
+            r += sh.rows();
+            s += sh.skipped();
+            b += sh.inputBytes();
+            m = Math.max(m, sh.maxValue());
+            first = first != null ? first : sh.firstSkipped();
+        }
+        this.rows = r;
+        this.skipped = s;
+        this.firstSkipped = first;
+        this.inputBytes = b;
+        this.maxValue = m;
+    }
+
+    /** Options of a load: how to treat the header and bad rows, and how to partition. */
+    public record Options(CsvLayout.Header header, boolean skipBadRows, int partitions, int classes) {
+    }
+
+    /**
+     * Reads, validates, packs and caches {@code path}. A bad row fails the load with a
+     * {@link BadInputException} naming its file and line, unless bad rows are to be skipped.
+     *
+     * @param width expected number of values per row (the model's input), or -1 to take it from the data
+     */
+    public static DigitData load(SparkSession spark, String path, Options options, int width) {
+        CsvLayout layout = CsvLayout.inspect(path, options.header(), spark.sparkContext().hadoopConfiguration());
+        int values = layout.columns() - 1;
+        if (values < 1) {
+            throw new BadInputException(layout.files().get(0) + ": a row needs a label and at least one value, found "
+                    + layout.columns() + " column(s)");
+        }
+        if (width > 0 && values != width) {
+            throw new BadInputException(layout.files().get(0) + ": rows have " + values
+                    + " values after the label but the model expects " + width);
+        }
+        int partitions = options.partitions();
+        RowCheck check = new RowCheck(true, values, options.classes());
+        ShardPacker packer = new ShardPacker(check, options.skipBadRows());
+        JavaPairRDD<Long, Shard> chunks = CsvFrames.read(spark, layout, true, partitions)
+                .queryExecution().toRdd().toJavaRDD()
+                .mapPartitionsWithIndex((split, it) -> packer.pack(split, it), false)
+                .mapToPair(t -> t);
+        JavaRDD<Shard> shards = chunks
+                .partitionBy(new RoundRobin(partitions))
+                .mapPartitions(DigitData::merge, true)
+                .persist(StorageLevel.MEMORY_ONLY());
+        try {
+            List<Info> summaries = shards.map(Info::of).collect();
+            DigitData data = new DigitData(shards, layout, summaries);
+            if (data.rows == 0) {
+                throw new BadInputException(path + ": no usable rows"
+                        + (data.skipped > 0 ? " (all " + data.skipped + " rows were bad: " + data.firstSkipped + ")" : ""));
+            }
+            return data;
+        } catch (RuntimeException e) {
+            shards.unpersist(false);
+            BadRowException bad = BadRows.find(e);
+            if (bad != null) {
+                throw BadRows.describe(bad, layout.header(), spark.sparkContext().hadoopConfiguration());
+            }
+            throw e;
+        }
+    }
+
+    private static java.util.Iterator<Shard> merge(java.util.Iterator<Tuple2<Long, Shard>> it) {
+        List<Tuple2<Long, Shard>> parts = new ArrayList<>();
+        it.forEachRemaining(parts::add);
+        // Shuffle blocks arrive in any order; the key restores the input order.
+        parts.sort(Comparator.comparing(Tuple2::_1));
+        List<Shard> shards = parts.stream().map(Tuple2::_2).toList();
+        int cols = shards.isEmpty() ? 0 : shards.get(0).cols();
+        return List.of(Shard.concat(shards, cols)).iterator();
+    }
+
+    /** A shard's counts, what the driver needs of it. */
+    private record Info(int rows, long inputBytes, float maxValue, long skipped, String firstSkipped)
+            implements java.io.Serializable {
+        static Info of(Shard s) {
+            return new Info(s.rows(), s.inputBytes(), s.maxValue(), s.skipped(), s.firstSkipped());
+        }
+    }
+
+    public JavaRDD<Shard> shards() {
+        return shards;
+    }
+
+    public CsvLayout layout() {
+        return layout;
+    }
+
+    public int width() {
+        return layout.columns() - 1;
+    }
+
+    public long rows() {
+        return rows;
+    }
+
+    public long skipped() {
+        return skipped;
+    }
+
+    public String firstSkipped() {
+        return firstSkipped;
+    }
+
+    /** Bytes of cached input values (labels excluded). */
+    public long inputBytes() {
+        return inputBytes;
+    }
+
+    public float maxValue() {
+        return maxValue;
+    }
+
+    public long[] rowsPerPartition() {
+        return rowsPerPartition.clone();
+    }
+
+    public int partitions() {
+        return rowsPerPartition.length;
+    }
+
+    public void release() {
+        shards.unpersist(false);
+    }
+
+    /** Deals chunk {@code c} of split {@code s} to partition {@code (s + c) mod n}: balanced and fixed. */
+    static final class RoundRobin extends Partitioner {
+        private static final long serialVersionUID = 1L;
+        private final int n;
+
+        RoundRobin(int n) {
+            this.n = n;
+        }
+
+        @Override
+        public int numPartitions() {
+            return n;
+        }
+
+        @Override
+        public int getPartition(Object key) {
+            long k = (Long) key;
+            return (int) (((k >>> 32) + (k & 0xFFFFFFFFL)) % n);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.sparkdigits.data;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.sql.catalyst.InternalRow;
+import scala.Tuple2;
+
+/**
+ * Packs the validated rows of one input split into shards of at most {@link #CHUNK_ROWS} rows,
+ * keyed by (split, chunk) so that they can be dealt out to the training partitions and put back
+ * in a fixed order there. Values are stored as bytes until a row holds a non-integer value.
+ */
+public final class ShardPacker implements Serializable {
+    private static final long serialVersionUID = 1L;
+    /** Rows per chunk: small enough to balance partitions, large enough to be cheap to shuffle. */
+    public static final int CHUNK_ROWS = 1024;
+
+    private final RowCheck check;
+    private final boolean skipBad;
+
+    public ShardPacker(RowCheck check, boolean skipBad) {
+        this.check = check;
+        this.skipBad = skipBad;
+    }
+
+    /** The key of chunk {@code chunk} of split {@code split}: sorts by split, then chunk. */
+    public static long key(int split, int chunk) {
+        return ((long) split << 32) | (chunk & 0xFFFFFFFFL);
+    }
+
+    public Iterator<Tuple2<Long, Shard>> pack(int split, Iterator<InternalRow> rows) {
+        List<Tuple2<Long, Shard>> out = new ArrayList<>();
+        Builder b = new Builder(check.values());
+        String file = null;
+        long block = -1;
+        long ordinal = 0;
+        long skipped = 0;
+        String firstSkipped = null;
+        while (rows.hasNext()) {
+            InternalRow row = rows.next();
+            String rowFile = row.getUTF8String(check.fileIndex()).toString();
+            long rowBlock = row.getLong(check.blockIndex());
+            if (!rowFile.equals(file) || rowBlock != block) {
+                file = rowFile;
+                block = rowBlock;
+                ordinal = 0;
+            }
+            String problem = check.problem(row);
+            if (problem != null) {
+                if (!skipBad) {
+                    throw new BadRowException(file, block, ordinal, problem);
+                }
+                skipped++;
+                firstSkipped = firstSkipped != null ? firstSkipped : file + " (data row " + (ordinal + 1)
+                        + " of the split at byte " + block + "): " + problem;
+            } else {
+                b.add(row, check.firstValue(), check.labeledIndex());
+                if (b.rows == CHUNK_ROWS) {
+                    out.add(new Tuple2<>(key(split, out.size()), b.build()));
+                    b = new Builder(check.values());
+                }
+            }
+            ordinal++;
+        }
+        if (b.rows > 0 || out.isEmpty() || skipped > 0) {
+            out.add(new Tuple2<>(key(split, out.size()), b.build()));
+        }
+        out.get(out.size() - 1)._2().withSkipped(skipped, firstSkipped);
+        return out.iterator();
+    }
+
+    /** Accumulates rows as bytes, switching to floats at the first non-integer value. */
+    private static final class Builder {
+        private final int cols;
+        private final byte[] labels = new byte[CHUNK_ROWS];
+        private byte[] bytes;
+        private float[] floats;
+        private int rows;
+
+        Builder(int cols) {
+            this.cols = cols;
+            this.bytes = new byte[CHUNK_ROWS * cols];
+        }
+
+        void add(InternalRow row, int first, int labelIndex) {
+            labels[rows] = labelIndex < 0 ? -1 : (byte) row.getInt(labelIndex);
+            int at = rows * cols;
+            for (int c = 0; c < cols; c++) {
+                float v = row.getFloat(first + c);
+                if (floats == null && v != (int) v) {
+                    toFloats();
+                }
+                if (floats != null) {
+                    floats[at + c] = v;
+                } else {
+                    bytes[at + c] = (byte) (int) v;
+                }
+            }
+            rows++;
+        }
+
+        private void toFloats() {
+            floats = new float[CHUNK_ROWS * cols];
+            for (int i = 0; i < rows * cols; i++) {
+                floats[i] = bytes[i] & 0xFF;
+            }
+            bytes = null;
+        }
+
+        Shard build() {
+            byte[] l = java.util.Arrays.copyOf(labels, rows);
+            return floats != null
+                    ? Shard.ofFloats(rows, cols, l, java.util.Arrays.copyOf(floats, rows * cols))
+                    : Shard.ofBytes(rows, cols, l, java.util.Arrays.copyOf(bytes, rows * cols));
+        }
+    }
+}
