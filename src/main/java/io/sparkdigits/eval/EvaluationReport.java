@@ -1,0 +1,193 @@
+package io.sparkdigits.eval;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The result of evaluating a model on labelled rows: accuracy, mean cross-entropy loss, the
+ * confusion matrix, per-class precision/recall/F1/support and their macro averages, rendered as
+ * a text table for people and as JSON for tools (and as a plain map for a model's {@code info}).
+ *
+ * <p>Macro averages are unweighted means over all classes of the per-class values, with the
+ * matrix's convention that an undefined value counts as 0; macro F1 is the mean of per-class F1,
+ * not the F1 of macro precision and recall. With no rows, accuracy and mean loss are 0. A
+ * non-finite mean loss (a diverged run) is written to JSON as the string {@code "NaN"} or
+ * {@code "Infinity"}, as JSON has no literal for it.
+ */
+public final class EvaluationReport {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final ConfusionMatrix cm;
+    private final double lossSum;
+    private final long rows;
+
+    /**
+     * @param cm      the confusion matrix of all evaluated rows; kept, not copied
+     * @param lossSum cross-entropy loss summed over the same rows
+     * @param rows    number of rows; must equal {@code cm.total()}
+     */
+    public EvaluationReport(ConfusionMatrix cm, double lossSum, long rows) {
+        this.cm = Objects.requireNonNull(cm, "cm");
+        if (rows != cm.total()) {
+            throw new IllegalArgumentException("rows (" + rows + ") must equal the confusion matrix total ("
+                    + cm.total() + ")");
+        }
+        this.lossSum = lossSum;
+        this.rows = rows;
+    }
+
+    public ConfusionMatrix confusionMatrix() {
+        return cm;
+    }
+
+    public long rows() {
+        return rows;
+    }
+
+    public double accuracy() {
+        return cm.accuracy();
+    }
+
+    /** Mean cross-entropy per row; 0 with no rows. */
+    public double meanLoss() {
+        return rows == 0 ? 0 : lossSum / rows;
+    }
+
+    public double macroPrecision() {
+        double s = 0;
+        for (int c = 0; c < cm.classes(); c++) {
+            s += cm.precision(c);
+        }
+        return s / cm.classes();
+    }
+
+    public double macroRecall() {
+        double s = 0;
+        for (int c = 0; c < cm.classes(); c++) {
+            s += cm.recall(c);
+        }
+        return s / cm.classes();
+    }
+
+    public double macroF1() {
+        double s = 0;
+        for (int c = 0; c < cm.classes(); c++) {
+            s += cm.f1(c);
+        }
+        return s / cm.classes();
+    }
+
+    /**
+     * Everything in this report as JSON-able values (String, Number, List, Map), in the layout
+     * of {@link #toJson()}; suitable for a model's {@code info}.
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rows", rows);
+        m.put("accuracy", accuracy());
+        m.put("meanLoss", meanLoss());
+        m.put("macroPrecision", macroPrecision());
+        m.put("macroRecall", macroRecall());
+        m.put("macroF1", macroF1());
+        List<Object> perClass = new ArrayList<>();
+        List<Object> matrix = new ArrayList<>();
+        for (int c = 0; c < cm.classes(); c++) {
+            Map<String, Object> k = new LinkedHashMap<>();
+            k.put("class", c);
+            k.put("precision", cm.precision(c));
+            k.put("recall", cm.recall(c));
+            k.put("f1", cm.f1(c));
+            k.put("support", cm.support(c));
+            k.put("predicted", cm.predicted(c));
+            perClass.add(k);
+            List<Long> row = new ArrayList<>();
+            for (int p = 0; p < cm.classes(); p++) {
+                row.add(cm.count(c, p));
+            }
+            matrix.add(row);
+        }
+        m.put("perClass", perClass);
+        m.put("confusionMatrix", matrix); // rows: actual class, columns: predicted class
+        return m;
+    }
+
+    /** Pretty-printed JSON of {@link #toMap()}. */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(toMap());
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("a map of numbers and lists failed to serialise", e);
+        }
+    }
+
+    /**
+     * Summary lines, then the confusion matrix (rows actual, columns predicted), then a
+     * per-class precision/recall/F1/support table closed by the macro averages.
+     */
+    public String toTable() {
+        int k = cm.classes();
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "rows          %d%n", rows));
+        sb.append(String.format(Locale.ROOT, "accuracy      %.4f (%.2f%%)%n", accuracy(), 100 * accuracy()));
+        sb.append(String.format(Locale.ROOT, "mean loss     %.4f%n", meanLoss()));
+        sb.append(String.format(Locale.ROOT, "macro P/R/F1  %.4f / %.4f / %.4f%n%n",
+                macroPrecision(), macroRecall(), macroF1()));
+
+        int w = Math.max(String.valueOf(Math.max(k - 1, maxCount())).length(), 3) + 2;
+        String label = "actual\\pred";
+        sb.append("confusion matrix (rows: actual, columns: predicted)").append(System.lineSeparator());
+        sb.append(label);
+        for (int p = 0; p < k; p++) {
+            sb.append(pad(String.valueOf(p), w));
+        }
+        sb.append(System.lineSeparator());
+        for (int a = 0; a < k; a++) {
+            sb.append(pad(String.valueOf(a), label.length()));
+            for (int p = 0; p < k; p++) {
+                sb.append(pad(String.valueOf(cm.count(a, p)), w));
+            }
+            sb.append(System.lineSeparator());
+        }
+        sb.append(System.lineSeparator());
+
+        int sw = Math.max(String.valueOf(rows).length(), "support".length());
+        sb.append(String.format(Locale.ROOT, "%-7s %9s %9s %9s %" + sw + "s%n",
+                "class", "precision", "recall", "f1", "support"));
+        for (int c = 0; c < k; c++) {
+            sb.append(String.format(Locale.ROOT, "%-7d %9.4f %9.4f %9.4f %" + sw + "d%n",
+                    c, cm.precision(c), cm.recall(c), cm.f1(c), cm.support(c)));
+        }
+        sb.append(String.format(Locale.ROOT, "%-7s %9.4f %9.4f %9.4f %" + sw + "d%n",
+                "macro", macroPrecision(), macroRecall(), macroF1(), rows));
+        return sb.toString();
+    }
+
+    private long maxCount() {
+        long max = 0;
+        for (int a = 0; a < cm.classes(); a++) {
+            for (int p = 0; p < cm.classes(); p++) {
+                max = Math.max(max, cm.count(a, p));
+            }
+        }
+        return max;
+    }
+
+    private static String pad(String s, int width) {
+        return " ".repeat(Math.max(0, width - s.length())) + s;
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "EvaluationReport(rows=%d, accuracy=%.4f, meanLoss=%.4f)",
+                rows, accuracy(), meanLoss());
+    }
+}

@@ -1,0 +1,98 @@
+package io.sparkdigits.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EvaluationReportTest {
+    private static final double EPS = 1e-12;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static EvaluationReport example() {
+        return new EvaluationReport(ConfusionMatrixTest.example(), 11.0, 22);
+    }
+
+    @Test
+    void summaryAndMacroAverages() {
+        EvaluationReport r = example();
+        assertEquals(15.0 / 22, r.accuracy(), EPS);
+        assertEquals(0.5, r.meanLoss(), EPS);
+        assertEquals((5.0 / 8 + 6.0 / 9 + 4.0 / 5) / 3, r.macroPrecision(), EPS);
+        assertEquals((5.0 / 8 + 6.0 / 7 + 4.0 / 7) / 3, r.macroRecall(), EPS);
+        assertEquals((5.0 / 8 + 0.75 + 2.0 / 3) / 3, r.macroF1(), EPS);
+    }
+
+    @Test
+    void rowsMustMatchTheMatrix() {
+        assertThrows(IllegalArgumentException.class, () -> new EvaluationReport(ConfusionMatrixTest.example(), 1, 21));
+    }
+
+    @Test
+    void jsonParsesBackWithTheSameNumbers() throws Exception {
+        EvaluationReport r = example();
+        JsonNode json = JSON.readTree(r.toJson());
+        assertEquals(22, json.get("rows").asLong());
+        assertEquals(r.accuracy(), json.get("accuracy").asDouble(), 0);
+        assertEquals(r.meanLoss(), json.get("meanLoss").asDouble(), 0);
+        assertEquals(r.macroPrecision(), json.get("macroPrecision").asDouble(), 0);
+        assertEquals(r.macroRecall(), json.get("macroRecall").asDouble(), 0);
+        assertEquals(r.macroF1(), json.get("macroF1").asDouble(), 0);
+        ConfusionMatrix cm = r.confusionMatrix();
+        for (int c = 0; c < 3; c++) {
+            JsonNode k = json.get("perClass").get(c);
+            assertEquals(c, k.get("class").asInt());
+            assertEquals(cm.precision(c), k.get("precision").asDouble(), 0);
+            assertEquals(cm.recall(c), k.get("recall").asDouble(), 0);
+            assertEquals(cm.f1(c), k.get("f1").asDouble(), 0);
+            assertEquals(cm.support(c), k.get("support").asLong());
+            assertEquals(cm.predicted(c), k.get("predicted").asLong());
+            for (int p = 0; p < 3; p++) {
+                assertEquals(ConfusionMatrixTest.COUNTS[c][p], json.get("confusionMatrix").get(c).get(p).asLong());
+            }
+        }
+        assertTrue(r.toJson().contains("\n"), "pretty-printed");
+    }
+
+    @Test
+    void tableContainsSummaryMatrixAndPerClassRows() {
+        String table = example().toTable();
+        List<String> lines = table.lines().toList();
+        assertTrue(lines.contains("accuracy      0.6818 (68.18%)"), table);
+        assertTrue(lines.contains("mean loss     0.5000"), table);
+        int header = lines.indexOf("confusion matrix (rows: actual, columns: predicted)");
+        assertTrue(header >= 0, table);
+        assertEquals(List.of("actual\\pred", "0", "1", "2"), words(lines.get(header + 1)));
+        for (int a = 0; a < 3; a++) {
+            long[] row = ConfusionMatrixTest.COUNTS[a];
+            assertEquals(List.of(String.valueOf(a), String.valueOf(row[0]), String.valueOf(row[1]), String.valueOf(row[2])),
+                    words(lines.get(header + 2 + a)));
+        }
+        assertTrue(lines.stream().anyMatch(l -> words(l).equals(List.of("1", "0.6667", "0.8571", "0.7500", "7"))), table);
+        assertTrue(lines.stream().anyMatch(l -> words(l).get(0).equals("macro")), table);
+    }
+
+    @Test
+    void emptyAndDivergedReportsStayPrintable() throws Exception {
+        EvaluationReport empty = new EvaluationReport(new ConfusionMatrix(10), 0, 0);
+        assertEquals(0, empty.accuracy());
+        assertEquals(0, empty.meanLoss());
+        assertEquals(0, JSON.readTree(empty.toJson()).get("macroF1").asDouble());
+        assertTrue(empty.toTable().contains("rows          0"));
+
+        ConfusionMatrix cm = new ConfusionMatrix(2);
+        cm.add(0, 1);
+        EvaluationReport diverged = new EvaluationReport(cm, Double.NaN, 1);
+        assertTrue(Double.isNaN(JSON.readTree(diverged.toJson()).get("meanLoss").asDouble()));
+    }
+
+    private static List<String> words(String line) {
+        return Arrays.asList(line.trim().split("\\s+"));
+    }
+}

@@ -1,0 +1,301 @@
+package io.sparkdigits.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkdigits.nn.Activation;
+import io.sparkdigits.nn.NetworkSpec;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ModelStoreTest {
+    private static final Configuration CONF = new Configuration();
+    private static final NetworkSpec SPEC = new NetworkSpec(new int[]{6, 5, 4, 3}, Activation.RELU);
+
+    @TempDir
+    Path tmp;
+
+    private static Model model(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] p = new float[SPEC.numParams()];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (float) r.nextGaussian();
+        }
+        // Values a text format would mangle: signed zero, subnormal, extremes, NaN with a payload.
+        p[0] = -0f;
+        p[1] = Float.MIN_VALUE;
+        p[2] = Float.MAX_VALUE;
+        p[3] = Float.intBitsToFloat(0x7fc00123);
+        p[4] = Float.NEGATIVE_INFINITY;
+        float[] m = new float[p.length];
+        float[] step = {seed};
+        for (int i = 0; i < m.length; i++) {
+            m[i] = (float) r.nextDouble();
+        }
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("seed", seed);
+        info.put("config", Map.of("lr", 0.05, "batch", 128, "optimizer", "adam"));
+        info.put("epochs", List.of(0.91, 0.95));
+        info.put("shuffle", true);
+        info.put("created", "2025-01-01T00:00:00Z");
+        Map<String, float[]> state = new LinkedHashMap<>();
+        state.put("adam.m", m);
+        state.put("step", step);
+        state.put("empty", new float[0]);
+        return new Model(SPEC, p, 1f / 255f, info, state);
+    }
+
+    private static void assertSameModel(Model expected, Model actual) {
+        assertEquals(expected.spec(), actual.spec());
+        assertBits(expected.params(), actual.params());
+        assertEquals(Float.floatToRawIntBits(expected.inputScale()), Float.floatToRawIntBits(actual.inputScale()));
+        assertEquals(expected.info(), actual.info());
+        assertEquals(List.copyOf(expected.state().keySet()), List.copyOf(actual.state().keySet()));
+        for (String name : expected.state().keySet()) {
+            assertBits(expected.state().get(name), actual.state().get(name));
+        }
+    }
+
+    private static void assertBits(float[] expected, float[] actual) {
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]), "index " + i);
+        }
+    }
+
+    private List<String> siblings() throws IOException {
+        try (Stream<Path> s = Files.list(tmp)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private String uri(String name) {
+        return tmp.resolve(name).toUri().toString();
+    }
+
+    private static ModelFormatException loadFails(String path) {
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelStore.load(path, CONF));
+        assertFalse(e.getMessage().contains("\n"), "one-line message: " + e.getMessage());
+        return e;
+    }
+
+    @Test
+    void roundTripIsBitIdentical() throws IOException {
+        Model m = model(1);
+        ModelStore.save(m, uri("model"), CONF);
+        assertSameModel(m, ModelStore.load(uri("model"), CONF));
+        assertEquals(List.of("model"), siblings());
+    }
+
+    @Test
+    void plainAndRelativeLocalPathsWork() throws IOException {
+        Model m = model(2);
+        ModelStore.save(m, tmp.resolve("plain").toString(), CONF);
+        assertSameModel(m, ModelStore.load(tmp.resolve("plain").toString(), CONF));
+
+        Path cwd = Path.of("").toAbsolutePath();
+        Path dir = Files.createDirectories(Path.of("target", "model-store-test"));
+        String relative = dir.resolve("rel-" + UUID.randomUUID()).toString();
+        try {
+            ModelStore.save(m, relative, CONF);
+            assertTrue(Files.exists(cwd.resolve(relative).resolve(ModelStore.MANIFEST)));
+            assertSameModel(m, ModelStore.load(relative, CONF));
+        } finally {
+            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(relative);
+            p.getFileSystem(CONF).delete(p, true);
+        }
+    }
+
+    @Test
+    void writesTheDocumentedLayout() throws IOException {
+        ModelStore.save(model(3), uri("model"), CONF);
+        Path dir = tmp.resolve("model");
+        ObjectNode json = (ObjectNode) new ObjectMapper().readTree(dir.resolve("model.json").toFile());
+        assertEquals("spark-digits-model", json.get("format").asText());
+        assertEquals(1, json.get("formatVersion").asInt());
+        assertEquals("[6,5,4,3]", json.get("layers").toString());
+        assertEquals("relu", json.get("hiddenActivation").asText());
+        assertEquals("softmax", json.get("output").asText());
+        assertEquals(SPEC.numParams(), json.get("paramCount").asInt());
+        assertEquals("weights.bin", json.get("weights").get("file").asText());
+        assertEquals("state-adam.m.bin", json.get("state").get("adam.m").get("file").asText());
+        byte[] bin = Files.readAllBytes(dir.resolve("weights.bin"));
+        assertEquals(16 + 4 * SPEC.numParams(), bin.length);
+        assertEquals("SDW1", new String(bin, 0, 4, java.nio.charset.StandardCharsets.US_ASCII));
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bin);
+        assertEquals(String.format("%08x", crc.getValue()), json.get("weights").get("crc32").asText());
+    }
+
+    @Test
+    void aMillionFloatsSaveAndLoadQuickly() {
+        NetworkSpec big = new NetworkSpec(new int[]{784, 1024, 200, 10}, Activation.RELU);
+        float[] p = new float[big.numParams()];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = i * 1e-6f;
+        }
+        Model m = new Model(big, p, 1f, Map.of(), Map.of("velocity", p.clone()));
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            ModelStore.save(m, uri("big"), CONF);
+            Model back = ModelStore.load(uri("big"), CONF);
+            assertArrayEquals(p, back.params());
+            assertArrayEquals(p, back.state().get("velocity"));
+        });
+    }
+
+    @Test
+    void overwriteKeepsOnlyTheNewModelAndNoTempOrOldDirectories() throws IOException {
+        ModelStore.save(model(1), uri("model"), CONF);
+        Model second = new Model(SPEC, model(2).params(), 1f, Map.of("run", 2), Map.of());
+        ModelStore.save(second, uri("model"), CONF);
+        Model back = ModelStore.load(uri("model"), CONF);
+        assertSameModel(second, back);
+        assertTrue(back.state().isEmpty());
+        assertFalse(Files.exists(tmp.resolve("model").resolve("state-adam.m.bin")), "no file of the old model remains");
+        assertEquals(List.of("model"), siblings());
+    }
+
+    @Test
+    void failureWhileWritingLeavesTheOldModelIntact() throws IOException {
+        Model first = model(1);
+        ModelStore.save(first, uri("model"), CONF);
+        for (String step : List.of("weights.bin", "state-adam.m.bin", "model.json", "renamed-old")) {
+            IOException e = assertThrows(IOException.class, () -> ModelStore.save(model(2), uri("model"), CONF, s -> {
+                if (s.equals(step)) {
+                    throw new IOException("disk full at " + s);
+                }
+            }));
+            assertEquals("disk full at " + step, e.getMessage());
+            assertSameModel(first, ModelStore.load(uri("model"), CONF));
+            assertEquals(List.of("model"), siblings(), "after a failure at " + step);
+        }
+    }
+
+    @Test
+    void failureOfAFirstSaveLeavesNothing() {
+        assertThrows(IllegalStateException.class, () -> ModelStore.save(model(1), uri("model"), CONF, s -> {
+            throw new IllegalStateException("bug");
+        }));
+        assertDoesNotExist("model");
+    }
+
+    private void assertDoesNotExist(String name) {
+        try {
+            assertEquals(List.of(), siblings().stream().filter(n -> n.startsWith(name)).toList());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void saveUnderAFileFailsAndLeavesNothing() throws IOException {
+        Files.writeString(tmp.resolve("afile"), "not a directory");
+        assertThrows(IOException.class, () -> ModelStore.save(model(1), uri("afile") + "/model", CONF));
+        assertEquals(List.of("afile"), siblings());
+        assertEquals("not a directory", Files.readString(tmp.resolve("afile")));
+    }
+
+    @Test
+    void refusesToReplaceSomethingThatIsNotAModel() throws IOException {
+        Files.createDirectories(tmp.resolve("photos"));
+        Files.writeString(tmp.resolve("photos").resolve("cat.jpg"), "meow");
+        IOException e = assertThrows(IOException.class, () -> ModelStore.save(model(1), uri("photos"), CONF));
+        assertTrue(e.getMessage().startsWith("refusing to replace"), e.getMessage());
+        assertEquals("meow", Files.readString(tmp.resolve("photos").resolve("cat.jpg")));
+
+        Files.writeString(tmp.resolve("notes.txt"), "x");
+        assertThrows(IOException.class, () -> ModelStore.save(model(1), uri("notes.txt"), CONF));
+
+        Files.createDirectories(tmp.resolve("empty"));
+        ModelStore.save(model(1), uri("empty"), CONF);
+        assertSameModel(model(1), ModelStore.load(uri("empty"), CONF));
+        assertEquals(List.of("empty", "notes.txt", "photos"), siblings());
+    }
+
+    @Test
+    void aCorruptByteIsACrcError() throws IOException {
+        ModelStore.save(model(1), uri("model"), CONF);
+        flipByte(tmp.resolve("model").resolve("weights.bin"), 40);
+        // The local file system keeps its own .crc sidecar and notices first.
+        String msg = loadFails(uri("model")).getMessage();
+        assertTrue(msg.matches("checksum mismatch in file:.*/model/weights\\.bin: file is corrupt"), msg);
+
+        // Without the sidecar (HDFS, S3A, a copied directory) our own CRC32 must catch it.
+        Files.delete(tmp.resolve("model").resolve(".weights.bin.crc"));
+        msg = loadFails(uri("model")).getMessage();
+        assertTrue(msg.matches("checksum mismatch in file:.*/model/weights\\.bin: file is corrupt"), msg);
+    }
+
+    @Test
+    void aCorruptStateArrayIsACrcError() throws IOException {
+        ModelStore.save(model(1), uri("model"), CONF);
+        Path state = tmp.resolve("model").resolve("state-adam.m.bin");
+        flipByte(state, Files.size(state) - 1);
+        Files.delete(tmp.resolve("model").resolve(".state-adam.m.bin.crc"));
+        assertTrue(loadFails(uri("model")).getMessage().contains("state-adam.m.bin: file is corrupt"));
+    }
+
+    @Test
+    void aTruncatedFileIsReported() throws IOException {
+        ModelStore.save(model(1), uri("model"), CONF);
+        Path weights = tmp.resolve("model").resolve("weights.bin");
+        try (RandomAccessFile f = new RandomAccessFile(weights.toFile(), "rw")) {
+            f.setLength(f.length() - 6);
+        }
+        String msg = loadFails(uri("model")).getMessage();
+        assertTrue(msg.startsWith("truncated file file:") && msg.contains("weights.bin"), msg);
+    }
+
+    @Test
+    void aMissingArrayFileIsReported() throws IOException {
+        ModelStore.save(model(1), uri("model"), CONF);
+        Files.delete(tmp.resolve("model").resolve("state-step.bin"));
+        assertTrue(loadFails(uri("model")).getMessage().startsWith("missing array file file:"));
+    }
+
+    @Test
+    void notAModelDirectory() throws IOException {
+        Files.createDirectories(tmp.resolve("nothing"));
+        assertTrue(loadFails(uri("nothing")).getMessage().matches("not a model directory: file:.*/nothing has no model.json"));
+        Files.writeString(tmp.resolve("f"), "x");
+        assertTrue(loadFails(uri("f")).getMessage().startsWith("not a model directory: file:"));
+        FileNotFoundException e = assertThrows(FileNotFoundException.class, () -> ModelStore.load(uri("absent"), CONF));
+        assertTrue(e.getMessage().contains("/absent: path does not exist"), e.getMessage());
+    }
+
+    @Test
+    void loadNamesTheOldModelLeftByAnInterruptedSave() throws IOException {
+        ModelStore.save(model(1), uri("model._old-1234"), CONF);
+        FileNotFoundException e = assertThrows(FileNotFoundException.class, () -> ModelStore.load(uri("model"), CONF));
+        assertTrue(e.getMessage().endsWith("/model._old-1234)"), e.getMessage());
+    }
+
+    private static void flipByte(Path file, long position) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(position);
+            int b = f.read();
+            f.seek(position);
+            f.write(b ^ 0x01);
+        }
+    }
+}
