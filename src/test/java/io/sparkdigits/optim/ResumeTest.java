@@ -11,6 +11,7 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -89,8 +90,9 @@ class ResumeTest {
     @Test
     void stateMattersForMomentumAndAdam() {
         // Guards the resume test: without restore() the continuation must differ.
-        for (Supplier<Optimizer> factory : new Supplier[] {
-                () -> new Momentum(0.9, true, 0.01, MASK), () -> new Adam(0.01, MASK)}) {
+        List<Supplier<Optimizer>> factories = List.of(
+                () -> new Momentum(0.9, true, 0.01, MASK), () -> new Adam(0.01, MASK));
+        for (Supplier<Optimizer> factory : factories) {
             Optimizer original = factory.get();
             float[] p = Fixtures.randomArray(7, N, 1.0);
             run(original, p, 0, 5);
