@@ -1,0 +1,62 @@
+package io.sparkdigits.cli;
+
+import io.sparkdigits.data.DigitData;
+import io.sparkdigits.eval.EvaluationReport;
+import io.sparkdigits.eval.Evaluator;
+import io.sparkdigits.model.AtomicPath;
+import io.sparkdigits.model.Model;
+import io.sparkdigits.score.Predictor;
+import io.sparkdigits.train.RowSplit;
+import io.sparkdigits.train.TrainJob;
+import org.apache.spark.sql.SparkSession;
+
+/** {@code evaluate}: a saved model on labeled data, as a table on stdout and a JSON report. */
+final class EvaluateCommand implements Command {
+    @Override
+    public String name() {
+        return "evaluate";
+    }
+
+    @Override
+    public Options options() {
+        return DataFlags.add(new Options(name(), "Scores labeled CSV data with a saved model: accuracy, mean loss, the confusion\n"
+                + "matrix and per-class precision, recall and F1, printed and saved as JSON.")
+                .required("model", "PATH", "model directory written by train")
+                .required("data", "PATH", "labeled CSV: a file, folder or glob, plain or .gz")
+                .value("report", "FILE", "JSON report to write (default MODEL-evaluation.json)"));
+    }
+
+    @Override
+    public void check(Options o) {
+        DataFlags.header(o);
+        DataFlags.skipBadRows(o);
+    }
+
+    @Override
+    public int run(Options o, SparkSession spark) throws Exception {
+        var conf = spark.sparkContext().hadoopConfiguration();
+        Model model = TrainJob.loadModel(o.string("model"), conf);
+        DigitData.Options opts = new DigitData.Options(DataFlags.header(o), DataFlags.skipBadRows(o),
+                spark.sparkContext().defaultParallelism(), model.spec().outputSize());
+        DigitData data = DigitData.load(spark, o.string("data"), opts, model.spec().inputSize());
+        try {
+            Predictor predictor = new Predictor(model.spec(), model.params(), model.inputScale());
+            EvaluationReport report = Evaluator.evaluate(data.shards(), predictor, RowSplit.none(0), Evaluator.Rows.ALL);
+            System.out.println("model " + o.string("model") + " (" + model.spec() + ") on " + o.string("data"));
+            if (data.skipped() > 0) {
+                System.out.println("skipped " + data.skipped() + " bad rows; first: " + data.firstSkipped());
+            }
+            System.out.print(report.toTable());
+            String path = o.string("report", stripSlash(o.string("model")) + "-evaluation.json");
+            AtomicPath.writeString(path, report.toJson(), conf);
+            System.out.println("report written to " + path);
+            return 0;
+        } finally {
+            data.release();
+        }
+    }
+
+    private static String stripSlash(String p) {
+        return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+    }
+}

@@ -1,0 +1,116 @@
+package io.sparkdigits.cli;
+
+import io.sparkdigits.data.BadInputException;
+import io.sparkdigits.data.BadRows;
+import io.sparkdigits.model.ModelFormatException;
+import io.sparkdigits.train.DivergedException;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Entry point of {@code spark-submit --class io.sparkdigits.cli.Main app.jar COMMAND [options]}.
+ * Exit codes: 0 done, 1 the job failed, 2 the command line or the input cannot be used. Every
+ * failure the user can fix is one line on stderr; the master always comes from spark-submit.
+ */
+public final class Main {
+    private static final List<Command> COMMANDS = List.of(
+            new TrainCommand(), new EvaluateCommand(), new PredictCommand(), new ConvertIdxCommand());
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, null);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /**
+     * Runs a command. With {@code spark == null} a session is created from the submit
+     * configuration and stopped at the end; a given session is used and left running (tests).
+     */
+    public static int run(String[] args, SparkSession spark) {
+        PrintStream err = System.err;
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            System.out.print(usage());
+            return args.length == 0 ? 2 : 0;
+        }
+        Command command = COMMANDS.stream().filter(c -> c.name().equals(args[0])).findFirst().orElse(null);
+        if (command == null) {
+            err.println("spark-digits: unknown command '" + args[0] + "' (expected train, evaluate, predict or convert-idx)");
+            return 2;
+        }
+        Options options = command.options();
+        try {
+            if (!options.parse(Arrays.copyOfRange(args, 1, args.length))) {
+                System.out.print(options.usage());
+                return 0;
+            }
+            command.check(options);
+        } catch (UsageException e) {
+            err.println("spark-digits " + command.name() + ": " + e.getMessage());
+            err.println("Run 'spark-digits " + command.name() + " --help' for the options.");
+            return 2;
+        }
+        return execute(command, options, spark, err);
+    }
+
+    private static int execute(Command command, Options options, SparkSession given, PrintStream err) {
+        SparkSession spark = given;
+        try {
+            if (spark == null && command.needsSpark()) {
+                spark = SparkSession.builder().appName("spark-digits " + command.name()).getOrCreate();
+            }
+            return command.run(options, spark);
+        } catch (UsageException e) {
+            err.println("spark-digits " + command.name() + ": " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            return report(command, e, err);
+        } finally {
+            if (given == null && spark != null) {
+                spark.stop();
+            }
+        }
+    }
+
+    /** One line for errors the user can act on; the trace too for anything unexpected. */
+    private static int report(Command command, Exception e, PrintStream err) {
+        String prefix = "spark-digits " + command.name() + ": error: ";
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof BadInputException || c instanceof ModelFormatException
+                    || c instanceof java.io.FileNotFoundException || c instanceof io.sparkdigits.data.IdxFormatException) {
+                err.println(prefix + c.getMessage());
+                return 2;
+            }
+            if (c instanceof DivergedException) {
+                err.println(prefix + c.getMessage());
+                return 1;
+            }
+        }
+        if (BadRows.find(e) != null) {
+            err.println(prefix + BadRows.find(e).getMessage());
+            return 2;
+        }
+        err.println(prefix + e.getMessage());
+        e.printStackTrace(err);
+        return 1;
+    }
+
+    static String usage() {
+        return """
+                Usage: spark-digits COMMAND [options]     (submit/spark-digits [spark-submit options] COMMAND ...)
+
+                Commands:
+                  train        train a network on labeled CSV data and save the model
+                  evaluate     accuracy, loss, confusion matrix and per-class metrics of a model on labeled data
+                  predict      score CSV rows with a model and write predictions (CSV or Parquet)
+                  convert-idx  convert MNIST IDX files to the mnist-in-csv layout
+
+                Run 'spark-digits COMMAND --help' for a command's options.
+                """;
+    }
+}

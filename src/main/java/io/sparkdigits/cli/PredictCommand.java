@@ -1,0 +1,43 @@
+package io.sparkdigits.cli;
+
+import io.sparkdigits.model.Model;
+import io.sparkdigits.score.BatchScorer;
+import io.sparkdigits.train.TrainJob;
+import org.apache.spark.sql.SparkSession;
+
+/** {@code predict}: batch scoring of CSV rows with a saved model. */
+final class PredictCommand implements Command {
+    @Override
+    public String name() {
+        return "predict";
+    }
+
+    @Override
+    public Options options() {
+        return DataFlags.add(new Options(name(), "Scores CSV rows with a saved model. Rows may carry a label first (one column wider\n"
+                + "than the model's input). Writes file,row[,label],prediction,confidence[,p0..p9] per input row,\n"
+                + "where (file, row) is the input file and the 0-based data row in it.")
+                .required("model", "PATH", "model directory written by train")
+                .required("input", "PATH", "CSV to score: a file, folder or glob, plain or .gz")
+                .required("output", "PATH", "output directory, replaced atomically")
+                .value("format", "csv|parquet", "output format (default csv, with a header)")
+                .flag("probabilities", "add one probability column per class"));
+    }
+
+    @Override
+    public void check(Options o) {
+        DataFlags.header(o);
+        DataFlags.skipBadRows(o);
+        o.choice("format", "csv", "csv", "parquet");
+    }
+
+    @Override
+    public int run(Options o, SparkSession spark) throws Exception {
+        Model model = TrainJob.loadModel(o.string("model"), spark.sparkContext().hadoopConfiguration());
+        BatchScorer.Settings settings = new BatchScorer.Settings(DataFlags.header(o), DataFlags.skipBadRows(o),
+                o.choice("format", "csv", "csv", "parquet"), o.flag("probabilities"));
+        long rows = BatchScorer.score(spark, model, o.string("input"), o.string("output"), settings);
+        System.out.println("wrote " + rows + " predictions to " + o.string("output"));
+        return 0;
+    }
+}

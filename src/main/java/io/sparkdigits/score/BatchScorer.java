@@ -1,0 +1,185 @@
+package io.sparkdigits.score;
+
+import io.sparkdigits.data.BadInputException;
+import io.sparkdigits.data.BadRowException;
+import io.sparkdigits.data.BadRows;
+import io.sparkdigits.data.CsvFrames;
+import io.sparkdigits.data.CsvLayout;
+import io.sparkdigits.data.RowCheck;
+import io.sparkdigits.model.AtomicPath;
+import io.sparkdigits.model.Model;
+import io.sparkdigits.nn.SoftmaxCrossEntropy;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The {@code predict} command's job: read image CSVs (with or without a label column), score
+ * every row where it is read, and write one output row per input row. Nothing is collected to the
+ * driver; the output appears atomically when the whole write has succeeded.
+ */
+public final class BatchScorer {
+    private BatchScorer() {
+    }
+
+    /** How to read the input and what to write. */
+    public record Settings(CsvLayout.Header header, boolean skipBadRows, String format, boolean probabilities) {
+    }
+
+    /** Scores {@code input} into {@code output}; returns the rows written. */
+    public static long score(SparkSession spark, Model model, String input, String output, Settings s)
+            throws IOException {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        CsvLayout layout = CsvLayout.inspect(input, s.header(), conf);
+        int width = model.spec().inputSize();
+        boolean labeled = layout.columns() == width + 1;
+        if (!labeled && layout.columns() != width) {
+            throw new BadInputException(layout.files().get(0) + ": rows have " + layout.columns()
+                    + " columns but the model takes " + width + " values (or a label and " + width + ")");
+        }
+        RowKeys keys = RowKeys.count(spark, layout);
+        int classes = model.spec().outputSize();
+        RowCheck check = new RowCheck(labeled, width, classes);
+        Broadcast<Predictor> predictor = spark.sparkContext().broadcast(
+                new Predictor(model.spec(), model.params(), model.inputScale()),
+                scala.reflect.ClassTag$.MODULE$.apply(Predictor.class));
+        boolean skip = s.skipBadRows();
+        boolean probs = s.probabilities();
+        JavaRDD<Row> rows = CsvFrames.read(spark, layout, labeled, spark.sparkContext().defaultParallelism())
+                .queryExecution().toRdd().toJavaRDD()
+                .mapPartitions(it -> scorePartition(it, check, keys, predictor.value(), skip, probs));
+        AtomicPath out = AtomicPath.of(output, conf);
+        try {
+            var writer = spark.createDataFrame(rows, schema(labeled, classes, probs)).write().mode(SaveMode.ErrorIfExists);
+            if (s.format().equals("parquet")) {
+                writer.parquet(out.temp().toString());
+            } else {
+                writer.option("header", "true").csv(out.temp().toString());
+            }
+            long written = spark.read().format(s.format()).option("header", "true").load(out.temp().toString()).count();
+            out.commit();
+            return written;
+        } catch (RuntimeException e) {
+            out.abort();
+            BadRowException bad = BadRows.find(e);
+            if (bad != null) {
+                throw BadRows.describe(bad, layout.header(), conf);
+            }
+            throw e;
+        } finally {
+            predictor.destroy();
+        }
+    }
+
+    static StructType schema(boolean labeled, int classes, boolean probabilities) {
+        StructType t = new StructType().add("file", DataTypes.StringType).add("row", DataTypes.LongType);
+        if (labeled) {
+            t = t.add("label", DataTypes.IntegerType);
+        }
+        t = t.add("prediction", DataTypes.IntegerType).add("confidence", DataTypes.FloatType);
+        if (probabilities) {
+            for (int c = 0; c < classes; c++) {
+                t = t.add("p" + c, DataTypes.FloatType);
+            }
+        }
+        return t;
+    }
+
+    private static Iterator<Row> scorePartition(Iterator<InternalRow> it, RowCheck check, RowKeys keys,
+                                                Predictor predictor, boolean skip, boolean probs) {
+        return new Iterator<>() {
+            private final List<Row> ready = new ArrayList<>();
+            private int next;
+            private String file;
+            private long block = -1;
+            private long ordinal;
+
+            @Override
+            public boolean hasNext() {
+                if (next < ready.size()) {
+                    return true;
+                }
+                ready.clear();
+                next = 0;
+                fill();
+                return !ready.isEmpty();
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return ready.get(next++);
+            }
+
+            /** Scores the next chunk of rows. */
+            private void fill() {
+                float[] x = predictor.inputBuffer();
+                int cols = check.values();
+                float scale = predictor.scale();
+                Object[][] meta = new Object[Predictor.CHUNK][];
+                int n = 0;
+                while (n < Predictor.CHUNK && it.hasNext()) {
+                    InternalRow row = it.next();
+                    String f = row.getUTF8String(check.fileIndex()).toString();
+                    long b = row.getLong(check.blockIndex());
+                    if (!f.equals(file) || b != block) {
+                        file = f;
+                        block = b;
+                        ordinal = 0;
+                    }
+                    long position = ordinal++;
+                    String problem = check.problem(row);
+                    if (problem != null) {
+                        if (skip) {
+                            continue;
+                        }
+                        throw new BadRowException(file, block, position, problem);
+                    }
+                    for (int c = 0; c < cols; c++) {
+                        x[n * cols + c] = row.getFloat(check.firstValue() + c) * scale;
+                    }
+                    meta[n++] = new Object[] {file, keys.row(file, block, position),
+                        check.labeledIndex() < 0 ? null : row.getInt(0)};
+                }
+                if (n > 0) {
+                    emit(predictor.probabilities(n), meta, n);
+                }
+            }
+
+            private void emit(float[] p, Object[][] meta, int n) {
+                int k = predictor.spec().outputSize();
+                boolean labeled = check.labeledIndex() >= 0;
+                for (int r = 0; r < n; r++) {
+                    int best = SoftmaxCrossEntropy.argmax(p, r * k, k);
+                    List<Object> values = new ArrayList<>(5 + k);
+                    values.add(meta[r][0]);
+                    values.add(meta[r][1]);
+                    if (labeled) {
+                        values.add(meta[r][2]);
+                    }
+                    values.add(best);
+                    values.add(p[r * k + best]);
+                    if (probs) {
+                        for (int c = 0; c < k; c++) {
+                            values.add(p[r * k + c]);
+                        }
+                    }
+                    ready.add(RowFactory.create(values.toArray()));
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,84 @@
+package io.sparkdigits.train;
+
+import io.sparkdigits.nn.Activation;
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every choice that decides what a training run computes. Recorded in the model file so that a
+ * model says how it was made, and compared on {@code --resume} so a checkpoint is only continued
+ * with the settings that produced it.
+ *
+ * @param hidden       hidden layer widths (input and output widths come from the data)
+ * @param batchSize    global mini-batch size; 0 means full-batch gradient descent
+ * @param partitions   training partitions; 0 means Spark's default parallelism
+ * @param validation   fraction of the training rows held out for validation
+ */
+public record TrainConfig(String preset, int[] hidden, Activation activation, String optimizer,
+                          double learningRate, double momentum, boolean nesterov, double weightDecay,
+                          String schedule, int batchSize, int epochs, long seed, int partitions,
+                          double validation) implements Serializable {
+
+    /** The settings of the three presets; command-line options override any of them. */
+    public static TrainConfig preset(String name) {
+        return switch (name) {
+            // 784-256-128-10 ReLU with Adam and cosine decay: past 98% on MNIST in a few minutes on 2 cores.
+            case "default" -> new TrainConfig(name, new int[] {256, 128}, Activation.RELU, "adam",
+                    1e-3, 0.9, false, 0, "cosine", 128, 12, 42, 0, 0);
+            // The first original design: 784-10-10 ReLU, full-batch gradient descent at rate 0.1.
+            case "relu10" -> new TrainConfig(name, new int[] {10}, Activation.RELU, "sgd",
+                    0.1, 0, false, 0, "constant", 0, 500, 42, 0, 0);
+            // The second: 784-128-64-10 sigmoid, plain SGD on mini-batches.
+            case "sigmoid128" -> new TrainConfig(name, new int[] {128, 64}, Activation.SIGMOID, "sgd",
+                    0.1, 0, false, 0, "constant", 64, 10, 42, 0, 0);
+            default -> throw new IllegalArgumentException(
+                    "unknown preset '" + name + "' (expected default, relu10 or sigmoid128)");
+        };
+    }
+
+    /** Layer widths from input to output. */
+    public int[] layers(int inputs, int classes) {
+        int[] sizes = new int[hidden.length + 2];
+        sizes[0] = inputs;
+        System.arraycopy(hidden, 0, sizes, 1, hidden.length);
+        sizes[sizes.length - 1] = classes;
+        return sizes;
+    }
+
+    /** The settings as JSON-able values, for the model file. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("preset", preset);
+        m.put("hidden", Arrays.stream(hidden).boxed().toList());
+        m.put("activation", activation.id());
+        m.put("optimizer", optimizer);
+        m.put("learningRate", learningRate);
+        m.put("momentum", momentum);
+        m.put("nesterov", nesterov);
+        m.put("weightDecay", weightDecay);
+        m.put("schedule", schedule);
+        m.put("batchSize", batchSize);
+        m.put("epochs", epochs);
+        m.put("seed", seed);
+        m.put("partitions", partitions);
+        m.put("validation", validation);
+        return m;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrainConfig c && toMap().equals(c.toMap());
+    }
+
+    @Override
+    public int hashCode() {
+        return toMap().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return toMap().toString();
+    }
+}

@@ -1,0 +1,55 @@
+package io.sparkdigits.train;
+
+import io.sparkdigits.optim.LrSchedule;
+import io.sparkdigits.optim.Optimizer;
+
+/**
+ * The synchronous mini-batch loop, on the driver: for every step, get the global batch's summed
+ * gradient from a {@link GradientSource}, turn it into the mean, and let the optimizer update the
+ * weights. It does no arithmetic on weights itself and knows nothing of Spark.
+ */
+public final class Trainer {
+    /** Called after every epoch, on the driver, with the weights as they are then. */
+    public interface Listener {
+        void epochEnd(EpochStats stats, float[] params);
+    }
+
+    private final GradientSource source;
+    private final BatchPlan plan;
+    private final Optimizer optimizer;
+    private final LrSchedule schedule;
+    private final int epochs;
+
+    public Trainer(GradientSource source, BatchPlan plan, Optimizer optimizer, LrSchedule schedule, int epochs) {
+        this.source = source;
+        this.plan = plan;
+        this.optimizer = optimizer;
+        this.schedule = schedule;
+        this.epochs = epochs;
+    }
+
+    /** Trains {@code params} in place from epoch {@code startEpoch} (0-based) to the last. */
+    public void train(float[] params, int startEpoch, Listener listener) {
+        int steps = plan.stepsPerEpoch();
+        long totalSteps = (long) epochs * steps;
+        float[] grad = new float[params.length];
+        for (int epoch = startEpoch; epoch < epochs; epoch++) {
+            long start = System.nanoTime();
+            double loss = 0;
+            long correct = 0;
+            long rows = 0;
+            for (int step = 0; step < steps; step++) {
+                GradientSum sum = source.gradient(params, epoch, step);
+                sum.meanInto(grad);
+                float lr = (float) schedule.rate((long) epoch * steps + step, totalSteps);
+                optimizer.step(params, grad, lr);
+                loss += sum.lossSum();
+                correct += sum.correct();
+                rows += sum.count();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long n = Math.max(1, rows);
+            listener.epochEnd(new EpochStats(epoch + 1, epochs, loss / n, correct / (double) n, rows, seconds), params);
+        }
+    }
+}
