@@ -82,7 +82,8 @@ public final class Main {
         String prefix = "spark-digits " + command.name() + ": error: ";
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof BadInputException || c instanceof ModelFormatException
-                    || c instanceof java.io.FileNotFoundException || c instanceof io.sparkdigits.data.IdxFormatException) {
+                    || c instanceof java.io.FileNotFoundException || c instanceof java.nio.file.FileSystemException
+                    || c instanceof io.sparkdigits.data.IdxFormatException) {
                 err.println(prefix + c.getMessage());
                 return 2;
             }

@@ -31,6 +31,18 @@ public final class BadRows {
         return null;
     }
 
+    /**
+     * What to throw for a failed Spark job: the bad row as a user message if one caused it,
+     * otherwise the failure itself, unchecked.
+     */
+    public static RuntimeException translate(Exception failure, boolean header, Configuration conf) {
+        BadRowException bad = find(failure);
+        if (bad != null) {
+            return describe(bad, header, conf);
+        }
+        return failure instanceof RuntimeException r ? r : new IllegalStateException(failure.getMessage(), failure);
+    }
+
     /** {@code file:line N: problem}, or the split position when the file cannot be re-read. */
     public static BadInputException describe(BadRowException bad, boolean header, Configuration conf) {
         long line = -1;

@@ -91,13 +91,9 @@ public final class DigitData {
                         + (data.skipped > 0 ? " (all " + data.skipped + " rows were bad: " + data.firstSkipped + ")" : ""));
             }
             return data;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // SparkException is checked, though Scala does not declare it
             shards.unpersist(false);
-            BadRowException bad = BadRows.find(e);
-            if (bad != null) {
-                throw BadRows.describe(bad, layout.header(), spark.sparkContext().hadoopConfiguration());
-            }
-            throw e;
+            throw BadRows.translate(e, layout.header(), spark.sparkContext().hadoopConfiguration());
         }
     }
 

@@ -70,13 +70,9 @@ public final class BatchScorer {
             long written = spark.read().format(s.format()).option("header", "true").load(out.temp().toString()).count();
             out.commit();
             return written;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // SparkException is checked, though Scala does not declare it
             out.abort();
-            BadRowException bad = BadRows.find(e);
-            if (bad != null) {
-                throw BadRows.describe(bad, layout.header(), conf);
-            }
-            throw e;
+            throw BadRows.translate(e, layout.header(), conf);
         } finally {
             predictor.destroy();
         }

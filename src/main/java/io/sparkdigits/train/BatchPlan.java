@@ -9,9 +9,10 @@ import java.util.SplittableRandom;
  * <p>Each epoch every partition shuffles its own rows with a stream derived from
  * {@code (seed, epoch, partition)}, and step {@code s} of {@code S} takes the slice
  * {@code [floor(s n / S), floor((s + 1) n / S))} of that order, {@code n} being the partition's
- * row count. The global batch is the union of the slices: about {@code batchSize} rows, drawn from
- * every partition in proportion to its size, with no pass over the data to sample it. Every row is
- * used exactly once an epoch.
+ * row count and {@code S = ceil(rows / batchSize)}. The global batch is the union of the slices:
+ * {@code rows / S} rows give or take one per partition (so at most about {@code batchSize}), drawn
+ * from every partition in proportion to its size, with no pass over the data to sample it. Every
+ * row is used exactly once an epoch.
  */
 public final class BatchPlan implements Serializable {
     private static final long serialVersionUID = 1L;

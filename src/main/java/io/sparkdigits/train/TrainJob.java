@@ -6,12 +6,8 @@ import io.sparkdigits.eval.EvaluationReport;
 import io.sparkdigits.eval.Evaluator;
 import io.sparkdigits.model.Model;
 import io.sparkdigits.model.ModelStore;
-import io.sparkdigits.nn.Init;
 import io.sparkdigits.nn.NetworkSpec;
-import io.sparkdigits.optim.LrSchedule;
 import io.sparkdigits.optim.Optimizer;
-import io.sparkdigits.optim.Optimizers;
-import io.sparkdigits.optim.WeightMask;
 import io.sparkdigits.score.Predictor;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -54,6 +50,10 @@ public final class TrainJob {
         LOG.info(String.format(Locale.ROOT, "loaded %s: %,d rows in %d partitions, %,d bytes cached, %.1f s%s",
                 paths.train(), train.rows(), train.partitions(), train.inputBytes(), seconds(loadStart),
                 train.skipped() > 0 ? ", skipped " + train.skipped() + " bad rows (first: " + train.firstSkipped() + ")" : ""));
+        if (train.skipped() > 0) {
+            System.err.println("warning: skipped " + train.skipped() + " bad rows of " + paths.train()
+                    + " (first: " + train.firstSkipped() + ")");
+        }
         DigitData test = paths.test() == null ? null : DigitData.load(spark, paths.test(), opts, train.width());
         try {
             return train(spark, cfg, paths, train, test, hadoop);
@@ -67,30 +67,23 @@ public final class TrainJob {
 
     private static Model train(SparkSession spark, TrainConfig cfg, Paths paths, DigitData train, DigitData test,
                                Configuration hadoop) throws IOException {
-        float scale = train.maxValue() > 1f ? 1f / 255f : 1f;
-        NetworkSpec spec = new NetworkSpec(cfg.layers(train.width(), CLASSES), cfg.activation());
-        RowSplit split = new RowSplit(cfg.seed(), cfg.validation());
-        long trainRows = 0;
-        for (long n : train.rowsPerPartition()) {
-            trainRows += split.trainCount((int) n);
-        }
-        BatchPlan plan = new BatchPlan(cfg.seed(), trainRows, cfg.batchSize());
-        Optimizer optimizer = Optimizers.create(cfg.optimizer(), cfg.momentum(), cfg.nesterov(), cfg.weightDecay(), spec);
-        LrSchedule schedule = LrSchedule.parse(cfg.schedule(), cfg.learningRate(), plan.stepsPerEpoch());
-        LOG.info("network " + spec + " (" + spec.numParams() + " parameters), " + optimizer + ", " + schedule
-                + ", batch " + (cfg.batchSize() == 0 ? "full" : cfg.batchSize()) + ", " + plan.stepsPerEpoch()
+        TrainSetup setup = TrainSetup.of(cfg, train.width(), train.rowsPerPartition(), train.maxValue(), CLASSES);
+        NetworkSpec spec = setup.spec();
+        RowSplit split = setup.split();
+        float scale = setup.scale();
+        Optimizer optimizer = setup.optimizer();
+        LOG.info("network " + spec + " (" + spec.numParams() + " parameters), " + optimizer + ", " + setup.schedule()
+                + ", batch " + (cfg.batchSize() == 0 ? "full" : cfg.batchSize()) + ", " + setup.plan().stepsPerEpoch()
                 + " steps/epoch, " + cfg.epochs() + " epochs, seed " + cfg.seed());
 
-        float[] params = Init.initialize(spec, cfg.seed());
+        float[] params = setup.initialParams();
         List<Map<String, Object>> history = new ArrayList<>();
         int startEpoch = 0;
         if (paths.resume()) {
             startEpoch = Checkpoints.restore(paths.checkpoint(), cfg, spec, params, optimizer, history, hadoop);
             LOG.info("resumed from " + paths.checkpoint() + " after epoch " + startEpoch);
         }
-        SparkGradients source = new SparkGradients(train.shards(),
-                new PartitionGradient(spec, plan, split, scale), 2);
-        Trainer trainer = new Trainer(source, plan, optimizer, schedule, cfg.epochs());
+        Trainer trainer = setup.trainer(new SparkGradients(train.shards(), setup.kernel(), 2));
         trainer.train(params, startEpoch, (stats, p) -> {
             Predictor predictor = new Predictor(spec, p, scale);
             Double val = cfg.validation() > 0

@@ -1,0 +1,49 @@
+package io.sparkdigits.train;
+
+import io.sparkdigits.nn.Init;
+import io.sparkdigits.nn.NetworkSpec;
+import io.sparkdigits.optim.LrSchedule;
+import io.sparkdigits.optim.Optimizer;
+import io.sparkdigits.optim.Optimizers;
+
+/**
+ * Everything a run derives from its settings and the shape of its data: the network, which rows
+ * train, the batch plan, the optimizer and the schedule. One place, so that the Spark job and the
+ * single-JVM reference are wired identically.
+ */
+public record TrainSetup(TrainConfig config, NetworkSpec spec, RowSplit split, BatchPlan plan, Optimizer optimizer,
+                         LrSchedule schedule, float scale) {
+
+    /**
+     * @param width            values per row
+     * @param rowsPerPartition rows of every training partition
+     * @param maxValue         the largest input value: above 1 means 0..255 pixels, scaled by 1/255
+     */
+    public static TrainSetup of(TrainConfig cfg, int width, long[] rowsPerPartition, float maxValue, int classes) {
+        NetworkSpec spec = new NetworkSpec(cfg.layers(width, classes), cfg.activation());
+        RowSplit split = new RowSplit(cfg.seed(), cfg.validation());
+        long trainRows = 0;
+        for (long n : rowsPerPartition) {
+            trainRows += split.trainCount((int) n);
+        }
+        BatchPlan plan = new BatchPlan(cfg.seed(), trainRows, cfg.batchSize());
+        Optimizer optimizer = Optimizers.create(cfg.optimizer(), cfg.momentum(), cfg.nesterov(), cfg.weightDecay(), spec);
+        LrSchedule schedule = LrSchedule.parse(cfg.schedule(), cfg.learningRate(), plan.stepsPerEpoch());
+        float scale = maxValue > 1f ? 1f / 255f : 1f;
+        return new TrainSetup(cfg, spec, split, plan, optimizer, schedule, scale);
+    }
+
+    /** The seeded initial weights. */
+    public float[] initialParams() {
+        return Init.initialize(spec, config.seed());
+    }
+
+    /** The per-partition gradient computation of this run. */
+    public PartitionGradient kernel() {
+        return new PartitionGradient(spec, plan, split, scale);
+    }
+
+    public Trainer trainer(GradientSource source) {
+        return new Trainer(source, plan, optimizer, schedule, config.epochs());
+    }
+}

@@ -1,0 +1,72 @@
+package io.sparkdigits.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.sparkdigits.data.CsvLayout;
+import io.sparkdigits.data.DigitData;
+import io.sparkdigits.data.Shard;
+import io.sparkdigits.nn.Activation;
+import io.sparkdigits.testing.SparkSessionExtension;
+import io.sparkdigits.testing.TestData;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Spark changes where the arithmetic runs, never its result: training through Spark jobs gives
+ * bit-identical weights to the same run in one JVM without Spark.
+ */
+@ExtendWith(SparkSessionExtension.class)
+class SparkParityTest {
+    private static final TrainConfig CONFIG = new TrainConfig("test", new int[] {32, 16}, Activation.RELU, "momentum",
+            0.05, 0.9, true, 1e-4, "cosine", 100, 2, 9, 0, 0.1);
+
+    private static float[] trainOnSpark(DigitData data) {
+        TrainSetup setup = TrainSetup.of(CONFIG, data.width(), data.rowsPerPartition(), data.maxValue(), 10);
+        float[] params = setup.initialParams();
+        setup.trainer(new SparkGradients(data.shards(), setup.kernel(), 2)).train(params, 0, (s, p) -> { });
+        return params;
+    }
+
+    private static float[] trainLocally(List<Shard> shards, float maxValue) {
+        long[] rows = shards.stream().mapToLong(Shard::rows).toArray();
+        TrainSetup setup = TrainSetup.of(CONFIG, shards.get(0).cols(), rows, maxValue, 10);
+        float[] params = setup.initialParams();
+        setup.trainer(new LocalGradients(shards, setup.kernel())).train(params, 0, (s, p) -> { });
+        return params;
+    }
+
+    private static DigitData load(int partitions) {
+        return DigitData.load(SparkSessionExtension.spark(), TestData.TRAIN.toString(),
+                new DigitData.Options(CsvLayout.Header.AUTO, false, partitions, 10), -1);
+    }
+
+    @Test
+    void onePartitionOnSparkEqualsTrainingWithoutSpark() throws Exception {
+        DigitData data = load(1);
+        try {
+            TestData.Rows rows = TestData.read(TestData.TRAIN);
+            Shard whole = Shard.ofBytes(rows.count(), rows.cols(), rows.labels(), rows.pixels());
+            float[] local = trainLocally(List.of(whole), 255f);
+            float[] spark = trainOnSpark(data);
+            assertArrayEquals(local, spark);
+            assertFalse(Arrays.equals(local, TrainSetup.of(CONFIG, 784, new long[] {1000}, 255f, 10).initialParams()),
+                    "training must have moved the weights");
+        } finally {
+            data.release();
+        }
+    }
+
+    @Test
+    void manyPartitionsOnSparkEqualTheSamePartitionsInOneJvm() {
+        DigitData data = load(3);
+        try {
+            List<Shard> shards = data.shards().collect();
+            assertArrayEquals(trainLocally(shards, data.maxValue()), trainOnSpark(data));
+        } finally {
+            data.release();
+        }
+    }
+}
