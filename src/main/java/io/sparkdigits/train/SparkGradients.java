@@ -3,12 +3,21 @@ package io.sparkdigits.train;
 import io.sparkdigits.data.Shard;
 import java.util.Collections;
 import java.util.Iterator;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.broadcast.Broadcast;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
 
 /**
- * One training step as one Spark job: the current weights travel with the task, each partition
- * computes the gradient of its slice of the global batch, and the partial sums are combined with
+ * One training step as one Spark job: the current weights are broadcast, each partition computes
+ * the gradient of its slice of the global batch, and the partial sums are combined with
  * {@code treeAggregate}. The cached shards never move.
+ *
+ * <p>The weights go in a broadcast rather than the task closure: a closure is serialized to check
+ * it, again into the task binary, and deserialized by every task, while a broadcast is written
+ * once, fetched once per executor, and in local mode read by reference without any copy. It is
+ * destroyed when the step is done.
  */
 public final class SparkGradients implements GradientSource {
     private final JavaRDD<Shard> shards;
@@ -25,11 +34,19 @@ public final class SparkGradients implements GradientSource {
     @Override
     public GradientSum gradient(float[] params, int epoch, int step) {
         PartitionGradient k = kernel;
-        shards.context().setJobDescription("train epoch " + (epoch + 1) + " step " + (step + 1));
-        return shards
-                .mapPartitionsWithIndex((p, it) -> partial(k, p, it, params, epoch, step), true)
-                .treeAggregate(new GradientSum(), GradientSum::merge, GradientSum::merge, depth);
+        SparkContext sc = shards.context();
+        sc.setJobDescription("train epoch " + (epoch + 1) + " step " + (step + 1));
+        Broadcast<float[]> weights = sc.broadcast(params, FLOATS);
+        try {
+            return shards
+                    .mapPartitionsWithIndex((p, it) -> partial(k, p, it, weights.value(), epoch, step), true)
+                    .treeAggregate(new GradientSum(), GradientSum::merge, GradientSum::merge, depth);
+        } finally {
+            weights.destroy();
+        }
     }
+
+    private static final ClassTag<float[]> FLOATS = ClassTag$.MODULE$.apply(float[].class);
 
     private static Iterator<GradientSum> partial(PartitionGradient k, int partition, Iterator<Shard> it,
                                                  float[] params, int epoch, int step) {

@@ -1,0 +1,62 @@
+package io.sparkdigits;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.sparkdigits.model.Model;
+import io.sparkdigits.model.ModelStore;
+import io.sparkdigits.testing.Cli;
+import io.sparkdigits.testing.SparkSessionExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The accuracy promises on the full MNIST set (fetched by {@code data/fetch-mnist}; CI does), on
+ * local[2]: the default settings reach 97.5% and the sigmoid128 preset 92%.
+ */
+@ExtendWith(SparkSessionExtension.class)
+class MnistAccuracyIT {
+    private static final Path TRAIN = Path.of("data/mnist/mnist_train.csv");
+    private static final Path TEST = Path.of("data/mnist/mnist_test.csv");
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void needsMnist() {
+        assumeTrue(Files.exists(TRAIN) && Files.exists(TEST), "full MNIST absent: run data/fetch-mnist first");
+    }
+
+    private static double train(String preset) throws Exception {
+        Path model = dir.resolve(preset);
+        long start = System.nanoTime();
+        Cli.Result r = Cli.run(SparkSessionExtension.spark(), "train", "--preset", preset, "--train", TRAIN.toString(),
+                "--test", TEST.toString(), "--model", model.toString());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(0, r.code(), r.toString());
+        Model m = ModelStore.load(model.toString(), new Configuration());
+        double accuracy = ((Number) ((Map<?, ?>) m.info().get("testMetrics")).get("accuracy")).doubleValue();
+        System.out.printf(Locale.ROOT, "MNIST %s: test accuracy %.2f%% in %.0f s (local[2])%n", preset, 100 * accuracy, seconds);
+        return accuracy;
+    }
+
+    @Test
+    void defaultSettingsReach97point5() throws Exception {
+        double accuracy = train("default");
+        assertTrue(accuracy >= 0.975, "default test accuracy " + accuracy);
+    }
+
+    @Test
+    void sigmoid128PresetReaches92() throws Exception {
+        double accuracy = train("sigmoid128");
+        assertTrue(accuracy >= 0.92, "sigmoid128 test accuracy " + accuracy);
+    }
+}

@@ -1,0 +1,88 @@
+package io.sparkdigits.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkdigits.testing.SparkSessionExtension;
+import io.sparkdigits.testing.TestData;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Inputs as users have them: folders, globs, gzip, with or without header, bytes or floats. */
+@ExtendWith(SparkSessionExtension.class)
+class DigitDataTest {
+    @TempDir
+    Path dir;
+
+    private static DigitData load(String path, CsvLayout.Header header, int partitions) {
+        return DigitData.load(SparkSessionExtension.spark(), path,
+                new DigitData.Options(header, false, partitions, 10), -1);
+    }
+
+    @Test
+    void folderOfPlainAndGzippedFilesWithHeaders() throws IOException {
+        List<String> lines = Files.readAllLines(TestData.TRAIN);
+        Path folder = Files.createDirectories(dir.resolve("parts"));
+        Files.write(folder.resolve("a.csv"), lines.subList(0, 301));
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(folder.resolve("b.csv.gz")))) {
+            out.write((lines.get(0) + "\n" + String.join("\n", lines.subList(301, 501)) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        Files.writeString(folder.resolve("_SUCCESS"), "");
+        DigitData data = load(folder.toString(), CsvLayout.Header.AUTO, 3);
+        try {
+            assertEquals(500, data.rows());
+            assertEquals(784, data.width());
+            assertEquals(3, data.partitions());
+            assertEquals(500L * 784, data.inputBytes(), "integer pixels are cached as one byte each");
+            long[] per = data.rowsPerPartition();
+            for (long n : per) {
+                assertTrue(Math.abs(n - 500 / 3.0) <= ShardPacker.CHUNK_ROWS, "balanced: " + java.util.Arrays.toString(per));
+            }
+        } finally {
+            data.release();
+        }
+    }
+
+    @Test
+    void globWithoutHeaderAndFloatValues() throws IOException {
+        Files.write(dir.resolve("x1.csv"), List.of("1,0.5,0,255", "2,0,0,1"));
+        Files.write(dir.resolve("x2.csv"), List.of("3,1,2,3"));
+        Files.write(dir.resolve("other.txt"), List.of("not,part,of,it"));
+        DigitData data = load(dir.resolve("x*.csv").toString(), CsvLayout.Header.AUTO, 2);
+        try {
+            assertFalse(data.layout().header());
+            assertEquals(3, data.rows());
+            assertEquals(3, data.width());
+            List<Shard> shards = data.shards().collect();
+            assertTrue(shards.stream().anyMatch(s -> !s.isBytes() && s.rows() > 0), "0.5 keeps its shard float");
+            assertEquals(255f, data.maxValue());
+        } finally {
+            data.release();
+        }
+    }
+
+    @Test
+    void sameFilesAndPartitionCountGiveTheSameShards() {
+        DigitData a = load(TestData.TRAIN.toString(), CsvLayout.Header.YES, 2);
+        DigitData b = load(TestData.TRAIN.toString(), CsvLayout.Header.YES, 2);
+        try {
+            List<Shard> sa = a.shards().collect();
+            List<Shard> sb = b.shards().collect();
+            for (int p = 0; p < 2; p++) {
+                assertEquals(java.util.Arrays.toString(sa.get(p).labels()), java.util.Arrays.toString(sb.get(p).labels()));
+            }
+        } finally {
+            a.release();
+            b.release();
+        }
+    }
+}
