@@ -7,6 +7,7 @@ import io.sparkdigits.train.DivergedException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -62,7 +63,7 @@ public final class Main {
         SparkSession spark = given;
         try {
             if (spark == null && command.needsSpark()) {
-                spark = SparkSession.builder().appName("spark-digits " + command.name()).getOrCreate();
+                spark = SparkSession.builder().config(defaults()).appName("spark-digits " + command.name()).getOrCreate();
             }
             return command.run(options, spark);
         } catch (UsageException e) {
@@ -75,6 +76,16 @@ public final class Main {
                 spark.stop();
             }
         }
+    }
+
+    /**
+     * Settings this job is better with, unless the user chose otherwise: every step broadcasts the
+     * weights, random floats that compression only slows down.
+     */
+    static SparkConf defaults() {
+        SparkConf conf = new SparkConf();
+        conf.setIfMissing("spark.broadcast.compress", "false");
+        return conf;
     }
 
     /** One line for errors the user can act on; the trace too for anything unexpected. */

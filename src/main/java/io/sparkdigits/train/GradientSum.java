@@ -1,91 +1,170 @@
 package io.sparkdigits.train;
 
 import java.io.Serializable;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The summed gradient, loss and accuracy counts of some rows, in fixed point.
+ * The summed gradient, loss and accuracy counts of one step over some partitions, combined in a
+ * fixed order.
  *
- * <p>Spark combines partial sums in whatever order tasks finish and shuffle blocks arrive, and
- * float addition is not associative, so float partials would make the model depend on timing.
- * Each partition therefore rounds its float sums to multiples of 2^-32 and the partials are added
- * as {@code long}s: exact, so the total is the same in any order, on any cluster, after any
- * re-run task. The rounding (2.3e-10) is far below a float's precision at the gradient's scale.
+ * <p>Spark combines partial results in whatever order tasks finish and shuffle blocks arrive, and
+ * float addition is not associative, so naive sums would make the model depend on timing. Here the
+ * partials are the leaves of a fixed binary tree over partition indices: node {@code (level, i)}
+ * covers partitions {@code [i 2^level, (i + 1) 2^level)}, and a node is only ever formed as
+ * {@code left + right} of its two children once both are complete. Whatever order Spark merges in,
+ * every addition is the same, so the total is bit-identical on any master, after any re-run task,
+ * and equal to {@link LocalGradients}' (which merges the same leaves). Pairwise summation is also
+ * the more accurate order.
  */
 public final class GradientSum implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private static final double SCALE = 4294967296.0;     // 2^32
-    private static final double LIMIT = 0x1p62;           // headroom for adding partials
+    private static final long serialVersionUID = 2L;
 
-    private long[] grad;          // null until a partial is added: the zero value ships for free
-    private long loss;
-    private long correct;
-    private long count;
+    /** Complete nodes not yet combined, by {@code level << 32 | index}; few at any time. */
+    private final TreeMap<Long, Node> nodes = new TreeMap<>();
+    private int partitions;
 
-    /** The zero value. */
+    /** The zero value: no partitions yet. */
     public GradientSum() {
     }
 
-    /** A partial from float sums computed on one partition. */
-    public static GradientSum of(float[] gradSum, double lossSum, long correct, long count) {
-        GradientSum s = new GradientSum();
-        s.grad = new long[gradSum.length];
-        for (int i = 0; i < gradSum.length; i++) {
-            s.grad[i] = toFixed(gradSum[i]);
+    /** The partial of partition {@code partition} of {@code partitions}; takes ownership of {@code gradSum}. */
+    public static GradientSum leaf(int partition, int partitions, float[] gradSum, double lossSum, long correct, long count) {
+        if (partition < 0 || partition >= partitions) {
+            throw new IllegalArgumentException("partition " + partition + " of " + partitions);
         }
-        s.loss = toFixed(lossSum);
-        s.correct = correct;
-        s.count = count;
+        checkFinite(gradSum, lossSum);
+        GradientSum s = new GradientSum();
+        s.partitions = partitions;
+        s.nodes.put(key(0, partition), new Node(gradSum, lossSum, correct, count));
+        s.collapse();
         return s;
     }
 
-    private static long toFixed(double v) {
-        double scaled = v * SCALE;
-        if (!(Math.abs(scaled) < LIMIT)) {
-            throw new DivergedException(Double.isNaN(v)
-                    ? "training diverged: the gradient or loss is NaN (lower the learning rate)"
-                    : "training diverged: a gradient of " + v + " is too large (lower the learning rate)");
+    private static void checkFinite(float[] grad, double loss) {
+        if (!Double.isFinite(loss)) {
+            throw new DivergedException("training diverged: the loss is " + loss + " (lower the learning rate)");
         }
-        return Math.round(scaled);
-    }
-
-    /** Adds {@code other} into this sum and returns this (Spark's combine function). */
-    public GradientSum merge(GradientSum other) {
-        if (other.grad != null) {
-            if (grad == null) {
-                grad = other.grad.clone();
-            } else {
-                for (int i = 0; i < grad.length; i++) {
-                    grad[i] += other.grad[i];
-                }
+        for (float g : grad) {
+            if (!Float.isFinite(g)) {
+                throw new DivergedException("training diverged: a gradient is " + g + " (lower the learning rate)");
             }
         }
-        loss += other.loss;
-        correct += other.correct;
-        count += other.count;
+    }
+
+    /** Adds {@code other}'s partitions into this sum and returns this (Spark's combine function). */
+    public GradientSum merge(GradientSum other) {
+        if (other.partitions == 0) {
+            return this;
+        }
+        if (partitions != 0 && partitions != other.partitions) {
+            throw new IllegalStateException("partials of " + partitions + " and " + other.partitions + " partitions");
+        }
+        partitions = other.partitions;
+        for (Map.Entry<Long, Node> e : other.nodes.entrySet()) {
+            if (nodes.putIfAbsent(e.getKey(), e.getValue()) != null) {
+                throw new IllegalStateException("partition range " + e.getKey() + " counted twice");
+            }
+        }
+        collapse();
         return this;
     }
 
-    /** The mean gradient over the rows counted, as floats, into {@code out}. */
+    /** Combines every node whose sibling is complete (or empty), lowest level first, until none is left to combine. */
+    private void collapse() {
+        int top = rootLevel();
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (Map.Entry<Long, Node> e : nodes.entrySet()) {
+                int level = (int) (e.getKey() >>> 32);
+                int index = (int) (long) e.getKey();
+                if (level == top) {
+                    continue;
+                }
+                int sibling = index ^ 1;
+                boolean siblingEmpty = ((long) sibling << level) >= partitions;
+                Node other = siblingEmpty ? null : nodes.get(key(level, sibling));
+                if (!siblingEmpty && other == null) {
+                    continue;
+                }
+                Node left = (index & 1) == 0 ? e.getValue() : other;
+                Node right = (index & 1) == 0 ? other : e.getValue();
+                nodes.remove(key(level, index));
+                nodes.remove(key(level, sibling));
+                nodes.put(key(level + 1, index >> 1), right == null ? left : left.plus(right));
+                changed = true;
+                break;
+            }
+        }
+    }
+
+    private int rootLevel() {
+        int level = 0;
+        while ((1L << level) < partitions) {
+            level++;
+        }
+        return level;
+    }
+
+    private static long key(int level, int index) {
+        return ((long) level << 32) | (index & 0xFFFFFFFFL);
+    }
+
+    private Node root() {
+        Node root = nodes.get(key(rootLevel(), 0));
+        if (root == null || nodes.size() != 1) {
+            throw new IllegalStateException("gradient of " + partitions + " partitions is incomplete: " + nodes.keySet());
+        }
+        return root;
+    }
+
+    /** The mean gradient over all rows counted, into {@code out}; zero if no rows. */
     public void meanInto(float[] out) {
-        if (grad == null || count == 0) {
+        Node r = partitions == 0 ? null : root();
+        if (r == null || r.count == 0) {
             java.util.Arrays.fill(out, 0f);
             return;
         }
-        double f = 1.0 / (SCALE * count);
+        float inv = (float) (1.0 / r.count);
         for (int i = 0; i < out.length; i++) {
-            out[i] = (float) (grad[i] * f);
+            out[i] = r.grad[i] * inv;
         }
     }
 
     public double lossSum() {
-        return loss / SCALE;
+        return partitions == 0 ? 0 : root().loss;
     }
 
     public long correct() {
-        return correct;
+        return partitions == 0 ? 0 : root().correct;
     }
 
     public long count() {
-        return count;
+        return partitions == 0 ? 0 : root().count;
+    }
+
+    /** One tree node: sums over its partitions. */
+    private static final class Node implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final float[] grad;
+        final double loss;
+        final long correct;
+        final long count;
+
+        Node(float[] grad, double loss, long correct, long count) {
+            this.grad = grad;
+            this.loss = loss;
+            this.correct = correct;
+            this.count = count;
+        }
+
+        /** {@code this + right}, reusing this node's array. */
+        Node plus(Node right) {
+            for (int i = 0; i < grad.length; i++) {
+                grad[i] += right.grad[i];
+            }
+            return new Node(grad, loss + right.loss, correct + right.correct, count + right.count);
+        }
     }
 }

@@ -20,7 +20,7 @@ public final class LocalGradients implements GradientSource {
     public GradientSum gradient(float[] params, int epoch, int step) {
         GradientSum total = new GradientSum();
         for (int p = 0; p < shards.size(); p++) {
-            total.merge(kernel.compute(p, shards.get(p), params, epoch, step));
+            total.merge(kernel.compute(p, shards.size(), shards.get(p), params, epoch, step));
         }
         return total;
     }

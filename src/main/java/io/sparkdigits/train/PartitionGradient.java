@@ -31,7 +31,8 @@ public final class PartitionGradient implements Serializable {
         this.scale = scale;
     }
 
-    public GradientSum compute(int partition, Shard shard, float[] params, int epoch, int step) {
+    /** The gradient sum of partition {@code partition} (of {@code partitions}) for one step. */
+    public GradientSum compute(int partition, int partitions, Shard shard, float[] params, int epoch, int step) {
         int[] order = epochOrder(partition, shard, epoch);
         int from = plan.sliceStart(order.length, step);
         int to = plan.sliceEnd(order.length, step);
@@ -43,7 +44,8 @@ public final class PartitionGradient implements Serializable {
             shard.gather(order, at, end, scale, s.x, s.y);
             Mlp.accumulateGradient(spec, params, s.x, s.y, 0, end - at, s.grad, s.workspace, stats);
         }
-        return GradientSum.of(s.grad, stats.lossSum(), stats.correct(), stats.count());
+        // A fresh array: the sum travels to the driver while the scratch serves the next step.
+        return GradientSum.leaf(partition, partitions, s.grad.clone(), stats.lossSum(), stats.correct(), stats.count());
     }
 
     /**

@@ -34,12 +34,13 @@ public final class SparkGradients implements GradientSource {
     @Override
     public GradientSum gradient(float[] params, int epoch, int step) {
         PartitionGradient k = kernel;
+        int partitions = shards.getNumPartitions();
         SparkContext sc = shards.context();
         sc.setJobDescription("train epoch " + (epoch + 1) + " step " + (step + 1));
         Broadcast<float[]> weights = sc.broadcast(params, FLOATS);
         try {
             return shards
-                    .mapPartitionsWithIndex((p, it) -> partial(k, p, it, weights.value(), epoch, step), true)
+                    .mapPartitionsWithIndex((p, it) -> partial(k, p, partitions, it, weights.value(), epoch, step), true)
                     .treeAggregate(new GradientSum(), GradientSum::merge, GradientSum::merge, depth);
         } finally {
             weights.destroy();
@@ -48,11 +49,12 @@ public final class SparkGradients implements GradientSource {
 
     private static final ClassTag<float[]> FLOATS = ClassTag$.MODULE$.apply(float[].class);
 
-    private static Iterator<GradientSum> partial(PartitionGradient k, int partition, Iterator<Shard> it,
-                                                 float[] params, int epoch, int step) {
-        if (!it.hasNext()) {
-            return Collections.emptyIterator();
+    private static Iterator<GradientSum> partial(PartitionGradient k, int partition, int partitions,
+                                                 Iterator<Shard> it, float[] params, int epoch, int step) {
+        if (!it.hasNext()) { // every partition holds one shard; an empty one still counts as a leaf
+            return Collections.singletonList(GradientSum.leaf(partition, partitions, new float[params.length], 0, 0, 0))
+                    .iterator();
         }
-        return Collections.singletonList(k.compute(partition, it.next(), params, epoch, step)).iterator();
+        return Collections.singletonList(k.compute(partition, partitions, it.next(), params, epoch, step)).iterator();
     }
 }

@@ -76,7 +76,8 @@ public final class StepOverhead {
 
     public static void main(String[] args) {
         SparkSession spark = SparkSession.builder().master(args.length > 0 ? args[0] : "local[2]")
-                .appName("step-overhead").config("spark.ui.enabled", "false").getOrCreate();
+                .appName("step-overhead").config("spark.ui.enabled", "false")
+                .config("spark.broadcast.compress", "false").getOrCreate();
         try {
             Result res = measure(spark, 200);
             System.out.printf(java.util.Locale.ROOT, "empty 2-task job %.2f ms, step (%d params, compute excluded) %.2f ms, ratio %.2f%n",

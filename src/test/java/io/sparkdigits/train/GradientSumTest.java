@@ -2,96 +2,116 @@ package io.sparkdigits.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class GradientSumTest {
+    private static final int LENGTH = 500;
 
-    private static List<float[]> partials(int count, int length) {
+    private static float[][] partials(int count) {
         Random r = new Random(3);
-        List<float[]> out = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            float[] g = new float[length];
-            for (int j = 0; j < length; j++) {
+        float[][] out = new float[count][LENGTH];
+        for (float[] g : out) {
+            for (int j = 0; j < LENGTH; j++) {
                 g[j] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(7) - 3));
             }
-            out.add(g);
         }
         return out;
     }
 
-    private static float[] mean(List<float[]> parts, List<Integer> order) {
+    private static GradientSum leaf(float[][] parts, int p) {
+        return GradientSum.leaf(p, parts.length, parts[p].clone(), p * 0.1, p, 10 + p);
+    }
+
+    /** Merges the leaves as treeAggregate might: random groups, each merged in random order, then the groups. */
+    private static float[] mergeRandomly(float[][] parts, Random r) {
+        List<Integer> order = new ArrayList<>();
+        for (int p = 0; p < parts.length; p++) {
+            order.add(p);
+        }
+        Collections.shuffle(order, r);
+        List<GradientSum> groups = new ArrayList<>();
+        int at = 0;
+        while (at < order.size()) {
+            int size = 1 + r.nextInt(3);
+            GradientSum g = new GradientSum();
+            for (int i = at; i < Math.min(order.size(), at + size); i++) {
+                g.merge(leaf(parts, order.get(i)));
+            }
+            groups.add(g);
+            at += size;
+        }
+        Collections.shuffle(groups, r);
         GradientSum total = new GradientSum();
-        for (int i : order) {
-            total.merge(GradientSum.of(parts.get(i), i, 1, 10));
-        }
-        float[] out = new float[parts.get(0).length];
-        total.meanInto(out);
-        return out;
+        groups.forEach(total::merge);
+        float[] mean = new float[LENGTH];
+        total.meanInto(mean);
+        return mean;
     }
 
     @Test
-    void sumIsTheSameInAnyOrderWhereFloatSumsAreNot() {
-        List<float[]> parts = partials(8, 1000);
-        List<Integer> order = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5, 6, 7));
-        float[] reference = mean(parts, order);
-        Random r = new Random(11);
-        boolean floatOrderMatters = false;
-        for (int trial = 0; trial < 20; trial++) {
-            Collections.shuffle(order, r);
-            assertArrayEquals(reference, mean(parts, order), "order " + order);
-            float[] naive = new float[1000];
-            for (int i : order) {
-                for (int j = 0; j < naive.length; j++) {
-                    naive[j] += parts.get(i)[j];
-                }
+    void anyMergeOrderGivesTheSameBits() {
+        for (int partitions : new int[] {1, 2, 3, 5, 8, 13}) {
+            float[][] parts = partials(partitions);
+            Random r = new Random(partitions);
+            float[] reference = mergeRandomly(parts, r);
+            for (int trial = 0; trial < 30; trial++) {
+                assertArrayEquals(reference, mergeRandomly(parts, r), partitions + " partitions, trial " + trial);
             }
-            float[] naiveFirst = new float[1000];
-            for (int i = 0; i < 8; i++) {
-                for (int j = 0; j < naive.length; j++) {
-                    naiveFirst[j] += parts.get(i)[j];
-                }
+        }
+    }
+
+    @Test
+    void plainFloatSumsWouldDependOnTheOrder() {
+        // The premise of the class: summing the same floats in another order changes bits.
+        float[][] parts = partials(8);
+        float[] forward = new float[LENGTH];
+        float[] backward = new float[LENGTH];
+        for (int p = 0; p < 8; p++) {
+            for (int j = 0; j < LENGTH; j++) {
+                forward[j] += parts[p][j];
+                backward[j] += parts[7 - p][j];
             }
-            floatOrderMatters |= !java.util.Arrays.equals(naive, naiveFirst);
         }
-        // The premise of the class: plain float sums do depend on the order.
-        assertEquals(true, floatOrderMatters);
+        assertTrue(!Arrays.equals(forward, backward));
     }
 
     @Test
-    void meanIsCloseToTheExactMean() {
-        List<float[]> parts = partials(3, 50);
-        float[] got = mean(parts, List.of(0, 1, 2));
-        for (int j = 0; j < 50; j++) {
-            double exact = ((double) parts.get(0)[j] + parts.get(1)[j] + parts.get(2)[j]) / 30;
-            assertEquals(exact, got[j], Math.abs(exact) * 1e-6 + 1e-9);
+    void meanAndCountsAreRight() {
+        float[][] parts = partials(5);
+        GradientSum total = new GradientSum();
+        for (int p = 4; p >= 0; p--) {
+            total.merge(leaf(parts, p));
         }
+        float[] mean = new float[LENGTH];
+        total.meanInto(mean);
+        long count = 10 + 11 + 12 + 13 + 14;
+        for (int j = 0; j < LENGTH; j++) {
+            double exact = 0;
+            for (float[] g : parts) {
+                exact += g[j];
+            }
+            assertEquals(exact / count, mean[j], Math.abs(exact / count) * 1e-5 + 1e-9);
+        }
+        assertEquals(1.0, total.lossSum(), 1e-12);
+        assertEquals(10, total.correct());
+        assertEquals(count, total.count());
     }
 
     @Test
-    void zeroValueIsNeutralAndCountsAdd() {
-        GradientSum a = GradientSum.of(new float[] {1.5f, -2f}, 3.25, 4, 7);
-        GradientSum b = new GradientSum().merge(a);
-        float[] m = new float[2];
-        b.merge(new GradientSum());
-        b.meanInto(m);
-        assertArrayEquals(new float[] {1.5f / 7, -2f / 7}, m, 1e-7f);
-        assertEquals(3.25, b.lossSum(), 1e-9);
-        assertEquals(4, b.correct());
-        assertEquals(7, b.count());
-        assertNotEquals(0, m[0]);
-    }
-
-    @Test
-    void nonFiniteOrHugeGradientsAreReportedAsDivergence() {
-        assertThrows(DivergedException.class, () -> GradientSum.of(new float[] {Float.NaN}, 0, 0, 1));
-        assertThrows(DivergedException.class, () -> GradientSum.of(new float[] {3e9f}, 0, 0, 1));
-        assertThrows(DivergedException.class, () -> GradientSum.of(new float[] {1f}, Double.NaN, 0, 1));
+    void incompleteDuplicatedOrDivergedSumsAreRefused() {
+        float[][] parts = partials(3);
+        GradientSum two = new GradientSum().merge(leaf(parts, 0)).merge(leaf(parts, 2));
+        assertThrows(IllegalStateException.class, () -> two.meanInto(new float[LENGTH]));
+        assertThrows(IllegalStateException.class, () -> two.merge(leaf(parts, 2)));
+        assertThrows(DivergedException.class, () -> GradientSum.leaf(0, 1, new float[] {Float.NaN}, 0, 0, 1));
+        assertThrows(DivergedException.class, () -> GradientSum.leaf(0, 1, new float[] {1f}, Double.POSITIVE_INFINITY, 0, 1));
     }
 }
