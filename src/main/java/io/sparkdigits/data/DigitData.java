@@ -73,9 +73,9 @@ public final class DigitData {
                     + " values after the label but the model expects " + width);
         }
         int partitions = options.partitions();
-        RowCheck check = new RowCheck(true, values, options.classes());
-        ShardPacker packer = new ShardPacker(check, options.skipBadRows());
-        JavaPairRDD<Long, Shard> chunks = CsvFrames.read(spark, layout, true, partitions)
+        ShardPacker packer = new ShardPacker(new LineParser(true, values, options.classes()), layout.header(),
+                options.skipBadRows());
+        JavaPairRDD<Long, Shard> chunks = CsvFrames.read(spark, layout, partitions)
                 .queryExecution().toRdd().toJavaRDD()
                 .mapPartitionsWithIndex((split, it) -> packer.pack(split, it), false)
                 .mapToPair(t -> t);

@@ -17,11 +17,13 @@ public final class ShardPacker implements Serializable {
     /** Rows per chunk: small enough to balance partitions, large enough to be cheap to shuffle. */
     public static final int CHUNK_ROWS = 1024;
 
-    private final RowCheck check;
+    private final LineParser parser;
+    private final boolean header;
     private final boolean skipBad;
 
-    public ShardPacker(RowCheck check, boolean skipBad) {
-        this.check = check;
+    public ShardPacker(LineParser parser, boolean header, boolean skipBad) {
+        this.parser = parser;
+        this.header = header;
         this.skipBad = skipBad;
     }
 
@@ -32,37 +34,25 @@ public final class ShardPacker implements Serializable {
 
     public Iterator<Tuple2<Long, Shard>> pack(int split, Iterator<InternalRow> rows) {
         List<Tuple2<Long, Shard>> out = new ArrayList<>();
-        Builder b = new Builder(check.values());
-        String file = null;
-        long block = -1;
-        long ordinal = 0;
+        LineCursor cursor = new LineCursor(rows, parser, header);
+        float[] values = new float[parser.values()];
+        Builder b = new Builder(parser.values());
         long skipped = 0;
         String firstSkipped = null;
-        while (rows.hasNext()) {
-            InternalRow row = rows.next();
-            String rowFile = row.getUTF8String(check.fileIndex()).toString();
-            long rowBlock = row.getLong(check.blockIndex());
-            if (!rowFile.equals(file) || rowBlock != block) {
-                file = rowFile;
-                block = rowBlock;
-                ordinal = 0;
-            }
-            String problem = check.problem(row);
-            if (problem != null) {
+        while (cursor.next(values)) {
+            if (cursor.problem() != null) {
                 if (!skipBad) {
-                    throw new BadRowException(file, block, ordinal, problem);
+                    throw cursor.badRow();
                 }
                 skipped++;
-                firstSkipped = firstSkipped != null ? firstSkipped : file + " (data row " + (ordinal + 1)
-                        + " of the split at byte " + block + "): " + problem;
-            } else {
-                b.add(row, check.firstValue(), check.labeledIndex());
-                if (b.rows == CHUNK_ROWS) {
-                    out.add(new Tuple2<>(key(split, out.size()), b.build()));
-                    b = new Builder(check.values());
-                }
+                firstSkipped = firstSkipped != null ? firstSkipped : cursor.badRow().getMessage();
+                continue;
             }
-            ordinal++;
+            b.add(cursor.label(), values);
+            if (b.rows == CHUNK_ROWS) {
+                out.add(new Tuple2<>(key(split, out.size()), b.build()));
+                b = new Builder(parser.values());
+            }
         }
         if (b.rows > 0 || out.isEmpty() || skipped > 0) {
             out.add(new Tuple2<>(key(split, out.size()), b.build()));
@@ -84,11 +74,11 @@ public final class ShardPacker implements Serializable {
             this.bytes = new byte[CHUNK_ROWS * cols];
         }
 
-        void add(InternalRow row, int first, int labelIndex) {
-            labels[rows] = labelIndex < 0 ? -1 : (byte) row.getInt(labelIndex);
+        void add(int label, float[] values) {
+            labels[rows] = (byte) label;
             int at = rows * cols;
             for (int c = 0; c < cols; c++) {
-                float v = row.getFloat(first + c);
+                float v = values[c];
                 if (floats == null && v != (int) v) {
                     toFloats();
                 }

@@ -1,11 +1,11 @@
 package io.sparkdigits.score;
 
 import io.sparkdigits.data.BadInputException;
-import io.sparkdigits.data.BadRowException;
 import io.sparkdigits.data.BadRows;
 import io.sparkdigits.data.CsvFrames;
 import io.sparkdigits.data.CsvLayout;
-import io.sparkdigits.data.RowCheck;
+import io.sparkdigits.data.LineCursor;
+import io.sparkdigits.data.LineParser;
 import io.sparkdigits.model.AtomicPath;
 import io.sparkdigits.model.Model;
 import io.sparkdigits.nn.SoftmaxCrossEntropy;
@@ -20,7 +20,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -50,15 +49,17 @@ public final class BatchScorer {
         }
         RowKeys keys = RowKeys.count(spark, layout);
         int classes = model.spec().outputSize();
-        RowCheck check = new RowCheck(labeled, width, classes);
+        LineParser parser = new LineParser(labeled, width, classes);
+        boolean header = layout.header();
         Broadcast<Predictor> predictor = spark.sparkContext().broadcast(
                 new Predictor(model.spec(), model.params(), model.inputScale()),
                 scala.reflect.ClassTag$.MODULE$.apply(Predictor.class));
         boolean skip = s.skipBadRows();
         boolean probs = s.probabilities();
-        JavaRDD<Row> rows = CsvFrames.read(spark, layout, labeled, spark.sparkContext().defaultParallelism())
+        JavaRDD<Row> rows = CsvFrames.read(spark, layout, spark.sparkContext().defaultParallelism())
                 .queryExecution().toRdd().toJavaRDD()
-                .mapPartitions(it -> scorePartition(it, check, keys, predictor.value(), skip, probs));
+                .mapPartitions(it -> scorePartition(new LineCursor(it, parser, header), labeled, keys,
+                        predictor.value(), skip, probs));
         AtomicPath out = AtomicPath.of(output, conf);
         try {
             var writer = spark.createDataFrame(rows, schema(labeled, classes, probs)).write().mode(SaveMode.ErrorIfExists);
@@ -92,14 +93,12 @@ public final class BatchScorer {
         return t;
     }
 
-    private static Iterator<Row> scorePartition(Iterator<InternalRow> it, RowCheck check, RowKeys keys,
+    private static Iterator<Row> scorePartition(LineCursor cursor, boolean labeled, RowKeys keys,
                                                 Predictor predictor, boolean skip, boolean probs) {
         return new Iterator<>() {
             private final List<Row> ready = new ArrayList<>();
+            private final float[] values = new float[predictor.spec().inputSize()];
             private int next;
-            private String file;
-            private long block = -1;
-            private long ordinal;
 
             @Override
             public boolean hasNext() {
@@ -123,32 +122,22 @@ public final class BatchScorer {
             /** Scores the next chunk of rows. */
             private void fill() {
                 float[] x = predictor.inputBuffer();
-                int cols = check.values();
+                int cols = values.length;
                 float scale = predictor.scale();
                 Object[][] meta = new Object[Predictor.CHUNK][];
                 int n = 0;
-                while (n < Predictor.CHUNK && it.hasNext()) {
-                    InternalRow row = it.next();
-                    String f = row.getUTF8String(check.fileIndex()).toString();
-                    long b = row.getLong(check.blockIndex());
-                    if (!f.equals(file) || b != block) {
-                        file = f;
-                        block = b;
-                        ordinal = 0;
-                    }
-                    long position = ordinal++;
-                    String problem = check.problem(row);
-                    if (problem != null) {
+                while (n < Predictor.CHUNK && cursor.next(values)) {
+                    if (cursor.problem() != null) {
                         if (skip) {
                             continue;
                         }
-                        throw new BadRowException(file, block, position, problem);
+                        throw cursor.badRow();
                     }
                     for (int c = 0; c < cols; c++) {
-                        x[n * cols + c] = row.getFloat(check.firstValue() + c) * scale;
+                        x[n * cols + c] = values[c] * scale;
                     }
-                    meta[n++] = new Object[] {file, keys.row(file, block, position),
-                        check.labeledIndex() < 0 ? null : row.getInt(0)};
+                    meta[n++] = new Object[] {cursor.file(), keys.row(cursor.file(), cursor.block(), cursor.ordinal()),
+                        labeled ? cursor.label() : null};
                 }
                 if (n > 0) {
                     emit(predictor.probabilities(n), meta, n);
@@ -157,23 +146,22 @@ public final class BatchScorer {
 
             private void emit(float[] p, Object[][] meta, int n) {
                 int k = predictor.spec().outputSize();
-                boolean labeled = check.labeledIndex() >= 0;
                 for (int r = 0; r < n; r++) {
                     int best = SoftmaxCrossEntropy.argmax(p, r * k, k);
-                    List<Object> values = new ArrayList<>(5 + k);
-                    values.add(meta[r][0]);
-                    values.add(meta[r][1]);
+                    List<Object> row = new ArrayList<>(5 + k);
+                    row.add(meta[r][0]);
+                    row.add(meta[r][1]);
                     if (labeled) {
-                        values.add(meta[r][2]);
+                        row.add(meta[r][2]);
                     }
-                    values.add(best);
-                    values.add(p[r * k + best]);
+                    row.add(best);
+                    row.add(p[r * k + best]);
                     if (probs) {
                         for (int c = 0; c < k; c++) {
-                            values.add(p[r * k + c]);
+                            row.add(p[r * k + c]);
                         }
                     }
-                    ready.add(RowFactory.create(values.toArray()));
+                    ready.add(RowFactory.create(row.toArray()));
                 }
             }
         };

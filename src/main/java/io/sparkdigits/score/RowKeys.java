@@ -30,7 +30,7 @@ public final class RowKeys implements Serializable {
     /** Counts the non-blank lines of every split, read with the same splits as the CSV source. */
     public static RowKeys count(SparkSession spark, CsvLayout layout) {
         List<Row> counts = spark.read().text(layout.files().toArray(String[]::new))
-                .where(length(trim(col("value"))).gt(0))
+                .where(length(trim(col("value"), " \t\r")).gt(0))
                 .select(col("_metadata.file_path").as("f"), col("_metadata.file_block_start").as("b"))
                 .groupBy("f", "b").count()
                 .collectAsList();

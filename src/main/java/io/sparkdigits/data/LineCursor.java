@@ -1,0 +1,92 @@
+package io.sparkdigits.data;
+
+import java.util.Iterator;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/**
+ * Walks the rows of a {@link CsvFrames} split: skips blank lines and each file's header, parses
+ * the rest with a {@link LineParser}, and knows where each row is (file, split, ordinal among the
+ * split's data rows) for keys and error messages. Blank means only spaces, tabs and carriage
+ * returns, as in {@link BadRows} and {@code RowKeys}.
+ */
+public final class LineCursor {
+    private final Iterator<InternalRow> rows;
+    private final LineParser parser;
+    private final boolean header;
+    private String file;
+    private long block = -1;
+    private long ordinal = -1;
+    private boolean headerPending;
+    private String problem;
+
+    public LineCursor(Iterator<InternalRow> rows, LineParser parser, boolean header) {
+        this.rows = rows;
+        this.parser = parser;
+        this.header = header;
+    }
+
+    /** Moves to the next data row and parses it into {@code values}; false at the end. */
+    public boolean next(float[] values) {
+        while (rows.hasNext()) {
+            InternalRow row = rows.next();
+            UTF8String line = row.getUTF8String(CsvFrames.LINE);
+            String rowFile = row.getUTF8String(CsvFrames.FILE).toString();
+            long rowBlock = row.getLong(CsvFrames.BLOCK);
+            if (rowBlock != block || !rowFile.equals(file)) {
+                file = rowFile;
+                block = rowBlock;
+                ordinal = -1;
+                headerPending = header && rowBlock == 0;
+            }
+            if (blank(line)) {
+                continue;
+            }
+            if (headerPending) {
+                headerPending = false;
+                continue;
+            }
+            ordinal++;
+            problem = parser.parse(line, values);
+            return true;
+        }
+        return false;
+    }
+
+    static boolean blank(UTF8String line) {
+        for (int i = 0; i < line.numBytes(); i++) {
+            byte b = line.getByte(i);
+            if (b != ' ' && b != '\t' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What is wrong with the current row, or null. */
+    public String problem() {
+        return problem;
+    }
+
+    public int label() {
+        return parser.label();
+    }
+
+    public String file() {
+        return file;
+    }
+
+    public long block() {
+        return block;
+    }
+
+    /** 0-based position of the current row among its split's data rows. */
+    public long ordinal() {
+        return ordinal;
+    }
+
+    /** The current row's problem as an exception that locates it. */
+    public BadRowException badRow() {
+        return new BadRowException(file, block, ordinal, problem);
+    }
+}

@@ -1,0 +1,48 @@
+package io.sparkdigits.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.apache.spark.unsafe.types.UTF8String;
+import org.junit.jupiter.api.Test;
+
+class LineParserTest {
+    private final LineParser labeled = new LineParser(true, 3, 10);
+    private final float[] out = new float[3];
+
+    private String parse(LineParser p, String line) {
+        return p.parse(UTF8String.fromString(line), out);
+    }
+
+    @Test
+    void readsIntegersFloatsSpacesQuotesAndCarriageReturns() {
+        assertNull(parse(labeled, "7,0,128,255"));
+        assertEquals(7, labeled.label());
+        assertArrayEquals(new float[] {0, 128, 255}, out);
+        assertNull(parse(labeled, " 3 , 0.5,1e2 ,\"4\"\r"));
+        assertEquals(3, labeled.label());
+        assertArrayEquals(new float[] {0.5f, 100f, 4f}, out);
+        LineParser unlabeled = new LineParser(false, 3, 10);
+        assertNull(parse(unlabeled, "1,2,3"));
+        assertEquals(-1, unlabeled.label());
+        assertArrayEquals(new float[] {1, 2, 3}, out);
+    }
+
+    @Test
+    void namesWhatIsWrong() {
+        assertEquals("expected 4 fields but found 2", parse(labeled, "1,2"));
+        assertEquals("expected 4 fields but found 6", parse(labeled, "1,2,3,4,5,6"));
+        assertEquals("column 4: the value is missing", parse(labeled, "1,2,3,"));
+        assertEquals("column 3: value 'dark' is not a number", parse(labeled, "1,2,dark,4"));
+        assertEquals("column 1: label '3.5' is not an integer", parse(labeled, "3.5,2,3,4"));
+        assertEquals("column 1: label 10 is outside 0..9", parse(labeled, "10,2,3,4"));
+        assertEquals("column 1: label -1 is outside 0..9", parse(labeled, "-1,2,3,4"));
+        assertEquals("column 1: the label is missing", parse(labeled, ",2,3,4"));
+        assertEquals("column 2: pixel value -1.0 is negative", parse(labeled, "1,-1,3,4"));
+        assertEquals("column 4: pixel value 256.0 is above 255", parse(labeled, "1,2,3,256"));
+        assertEquals("column 3: pixel value NaN is not finite", parse(labeled, "1,2,NaN,4"));
+        assertEquals("column 3: pixel value Infinity is not finite", parse(labeled, "1,2,Infinity,4"));
+        assertEquals("column 2: pixel value 1.0E10 is above 255", parse(labeled, "1,9999999999,3,4"));
+    }
+}
