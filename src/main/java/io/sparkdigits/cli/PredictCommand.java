@@ -36,8 +36,11 @@ final class PredictCommand implements Command {
         Model model = TrainJob.loadModel(o.string("model"), spark.sparkContext().hadoopConfiguration());
         BatchScorer.Settings settings = new BatchScorer.Settings(DataFlags.header(o), DataFlags.skipBadRows(o),
                 o.choice("format", "csv", "csv", "parquet"), o.flag("probabilities"));
-        long rows = BatchScorer.score(spark, model, o.string("input"), o.string("output"), settings);
-        System.out.println("wrote " + rows + " predictions to " + o.string("output"));
+        BatchScorer.Result result = BatchScorer.score(spark, model, o.string("input"), o.string("output"), settings);
+        if (result.skipped() > 0) {
+            System.err.println("warning: skipped " + result.skipped() + " bad rows of " + o.string("input"));
+        }
+        System.out.println("wrote " + result.rows() + " predictions to " + o.string("output"));
         return 0;
     }
 }

@@ -22,6 +22,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * The {@code predict} command's job: read image CSVs (with or without a label column), score
@@ -36,8 +37,12 @@ public final class BatchScorer {
     public record Settings(CsvLayout.Header header, boolean skipBadRows, String format, boolean probabilities) {
     }
 
-    /** Scores {@code input} into {@code output}; returns the rows written. */
-    public static long score(SparkSession spark, Model model, String input, String output, Settings s)
+    /** Rows written and rows dropped as bad ({@code --bad-rows skip}). */
+    public record Result(long rows, long skipped) {
+    }
+
+    /** Scores {@code input} into {@code output}. */
+    public static Result score(SparkSession spark, Model model, String input, String output, Settings s)
             throws IOException {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         CsvLayout layout = CsvLayout.inspect(input, s.header(), conf);
@@ -55,11 +60,14 @@ public final class BatchScorer {
                 new Predictor(model.spec(), model.params(), model.inputScale()),
                 scala.reflect.ClassTag$.MODULE$.apply(Predictor.class));
         boolean skip = s.skipBadRows();
+        // Counted in the write job's result stage, where Spark applies each task's updates once.
+        LongAccumulator written = spark.sparkContext().longAccumulator("rows written");
+        LongAccumulator skipped = spark.sparkContext().longAccumulator("bad rows skipped");
         boolean probs = s.probabilities();
         JavaRDD<Row> rows = CsvFrames.read(spark, layout, spark.sparkContext().defaultParallelism())
                 .queryExecution().toRdd().toJavaRDD()
                 .mapPartitions(it -> scorePartition(new LineCursor(it, parser, header), labeled, keys,
-                        predictor.value(), skip, probs));
+                        predictor.value(), skip ? skipped : null, probs, written));
         AtomicPath out = AtomicPath.of(output, conf);
         try {
             var writer = spark.createDataFrame(rows, schema(labeled, classes, probs)).write().mode(SaveMode.ErrorIfExists);
@@ -68,9 +76,8 @@ public final class BatchScorer {
             } else {
                 writer.option("header", "true").csv(out.temp().toString());
             }
-            long written = spark.read().format(s.format()).option("header", "true").load(out.temp().toString()).count();
             out.commit();
-            return written;
+            return new Result(written.value(), skipped.value());
         } catch (Exception e) { // SparkException is checked, though Scala does not declare it
             out.abort();
             throw BadRows.translate(e, layout.header(), conf);
@@ -93,8 +100,9 @@ public final class BatchScorer {
         return t;
     }
 
-    private static Iterator<Row> scorePartition(LineCursor cursor, boolean labeled, RowKeys keys,
-                                                Predictor predictor, boolean skip, boolean probs) {
+    /** @param skipped counts dropped bad rows, or null to fail on the first */
+    private static Iterator<Row> scorePartition(LineCursor cursor, boolean labeled, RowKeys keys, Predictor predictor,
+                                                LongAccumulator skipped, boolean probs, LongAccumulator written) {
         return new Iterator<>() {
             private final List<Row> ready = new ArrayList<>();
             private final float[] values = new float[predictor.spec().inputSize()];
@@ -128,10 +136,11 @@ public final class BatchScorer {
                 int n = 0;
                 while (n < Predictor.CHUNK && cursor.next(values)) {
                     if (cursor.problem() != null) {
-                        if (skip) {
-                            continue;
+                        if (skipped == null) {
+                            throw cursor.badRow();
                         }
-                        throw cursor.badRow();
+                        skipped.add(1);
+                        continue;
                     }
                     for (int c = 0; c < cols; c++) {
                         x[n * cols + c] = values[c] * scale;
@@ -141,6 +150,7 @@ public final class BatchScorer {
                 }
                 if (n > 0) {
                     emit(predictor.probabilities(n), meta, n);
+                    written.add(n);
                 }
             }
 

@@ -84,6 +84,12 @@ class BadInputTest {
         Cli.Result r = train(p, "--bad-rows", "skip");
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.err().contains("skipped 2 bad rows"), r.toString());
+        Path model = dir.resolve("m-skip.csv");
+        Cli.Result scored = Cli.run(SparkSessionExtension.spark(), "predict", "--model", model.toString(), "--input",
+                p.toString(), "--output", dir.resolve("skip-pred").toString(), "--bad-rows", "skip");
+        assertEquals(0, scored.code(), scored.toString());
+        assertTrue(scored.err().contains("skipped 2 bad rows"), scored.toString());
+        assertTrue(scored.out().contains("wrote 198 predictions"), scored.toString());
     }
 
     @Test

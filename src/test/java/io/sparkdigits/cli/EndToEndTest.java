@@ -73,6 +73,7 @@ class EndToEndTest {
         Cli.Result r = Cli.run(spark, "predict", "--model", model.toString(), "--input", TestData.TEST.toString(),
                 "--output", out.toString(), "--probabilities");
         assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("wrote 500 predictions"), r.toString());
         Dataset<Row> pred = spark.read().option("header", "true").option("inferSchema", "true").csv(out.toString());
         assertEquals(500, pred.count());
         assertEquals(List.of("file", "row", "label", "prediction", "confidence", "p0", "p1", "p2", "p3", "p4", "p5",
