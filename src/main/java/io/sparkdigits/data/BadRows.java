@@ -97,7 +97,8 @@ public final class BadRows {
         }
     }
 
-    private static InputStream open(Path file, Configuration conf) throws IOException {
+    /** A file's bytes, decompressed by its extension as Spark's text source does. */
+    static InputStream open(Path file, Configuration conf) throws IOException {
         FileSystem fs = file.getFileSystem(conf);
         InputStream raw = fs.open(file);
         CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(file);

@@ -2,7 +2,6 @@ package io.sparkdigits.data;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +12,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.io.compress.CompressionCodec;
-import org.apache.hadoop.io.compress.CompressionCodecFactory;
 
 /**
  * What a CSV input looks like before Spark reads it: the data files behind a path (a file, a
@@ -92,12 +89,8 @@ public record CsvLayout(String path, List<String> files, boolean header, int col
         }
     }
 
-    static BufferedReader open(Path file, Configuration conf) throws IOException {
-        FileSystem fs = file.getFileSystem(conf);
-        InputStream raw = fs.open(file);
-        CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(file);
-        InputStream in = codec == null ? raw : codec.createInputStream(raw);
-        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    private static BufferedReader open(Path file, Configuration conf) throws IOException {
+        return new BufferedReader(new InputStreamReader(BadRows.open(file, conf), StandardCharsets.UTF_8));
     }
 
     private static boolean isNumber(String s) {
