@@ -1,0 +1,228 @@
+package io.sparkdigits.nn;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link MatMul} with the Vector API ({@code jdk.incubator.vector}): register tiles of four rows of
+ * {@code C} by one, two or four vectors of columns, accumulated with fused multiply-add. Per live
+ * term a 4x4 tile loads four vectors of a {@code B} row and four scalars of {@code A} for sixteen
+ * FMAs, so it is bound by the FMA units rather than by loads; its {@code C} block stays in
+ * registers across all terms and is loaded and stored once.
+ *
+ * <p>Each element is {@code fma(a_p, b_p, ... fma(a_0, b_0, c))} over the live terms in ascending
+ * order, whatever tile or tail computes it, so a row's result does not depend on its neighbours.
+ *
+ * <p>Only {@link Dense} loads this class, reflectively, and only when the JVM has the incubator
+ * module ({@code --add-modules=jdk.incubator.vector}); without it the class is never touched.
+ */
+final class VectorMatMul implements MatMul {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /**
+     * A 4x4 tile holds 16 accumulators, 4 {@code B} vectors and a broadcast: it needs the 32 vector
+     * registers of AVX-512 (or SVE/NEON); with AVX2's 16 it would spill, so 4x2 tiles are used.
+     */
+    private static final boolean WIDE = S.vectorBitSize() >= 512;
+
+    /** For reflective loading by {@link Dense}. */
+    public VectorMatMul() {
+    }
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    @Override
+    public String toString() {
+        return "vector (" + L + " x float, " + (WIDE ? "4x4" : "4x2") + " tiles)";
+    }
+
+    /** Lanes per vector: the column width of a tile is a multiple of it. */
+    static int lanes() {
+        return L;
+    }
+
+    @Override
+    public void multiplyAdd(float[] c, int cOff, int ldc, float[] a, int aOff, int aRow, int aCol,
+                            float[] b, int bOff, int ldb, int m, int n, int depth) {
+        int[] live = new int[depth];
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int count = LiveTerms.find(a, aOff + i * aRow, aRow, aCol, 4, depth, live);
+            fourRows(c, cOff + i * ldc, ldc, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, n, live, count);
+        }
+        for (; i < m; i++) {
+            int count = LiveTerms.find(a, aOff + i * aRow, aRow, aCol, 1, depth, live);
+            oneRow(c, cOff + i * ldc, a, aOff + i * aRow, aCol, b, bOff, ldb, n, live, count);
+        }
+    }
+
+    /** Rows {@code c0 + r * ldc}, r < 4, of width n: widest tiles first, scalar FMA for the last n % L columns. */
+    private static void fourRows(float[] c, int c0, int ldc, float[] a, int a0, int aRow, int aCol,
+                                 float[] b, int bOff, int ldb, int n, int[] live, int count) {
+        int j = 0;
+        if (WIDE) {
+            for (; j + 4 * L <= n; j += 4 * L) {
+                tile4x4(c, c0 + j, ldc, a, a0, aRow, aCol, b, bOff + j, ldb, live, count);
+            }
+        }
+        for (; j + 2 * L <= n; j += 2 * L) {
+            tile4x2(c, c0 + j, ldc, a, a0, aRow, aCol, b, bOff + j, ldb, live, count);
+        }
+        for (; j + L <= n; j += L) {
+            tile4x1(c, c0 + j, ldc, a, a0, aRow, aCol, b, bOff + j, ldb, live, count);
+        }
+        for (; j < n; j++) {
+            for (int r = 0; r < 4; r++) {
+                column(c, c0 + r * ldc + j, a, a0 + r * aRow, aCol, b, bOff + j, ldb, live, count);
+            }
+        }
+    }
+
+    /** One row {@code c0} of width n, one vector at a time. */
+    private static void oneRow(float[] c, int c0, float[] a, int a0, int aCol,
+                               float[] b, int bOff, int ldb, int n, int[] live, int count) {
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector acc = FloatVector.fromArray(S, c, c0 + j);
+            for (int t = 0; t < count; t++) {
+                int p = live[t];
+                FloatVector x = FloatVector.broadcast(S, a[a0 + p * aCol]);
+                acc = FloatVector.fromArray(S, b, bOff + p * ldb + j).fma(x, acc);
+            }
+            acc.intoArray(c, c0 + j);
+        }
+        for (; j < n; j++) {
+            column(c, c0 + j, a, a0, aCol, b, bOff + j, ldb, live, count);
+        }
+    }
+
+    /** The single element {@code c[at]}: its row of A at {@code a0}, its column of B from {@code b0}. */
+    private static void column(float[] c, int at, float[] a, int a0, int aCol,
+                               float[] b, int b0, int ldb, int[] live, int count) {
+        float acc = c[at];
+        for (int t = 0; t < count; t++) {
+            int p = live[t];
+            acc = Math.fma(a[a0 + p * aCol], b[b0 + p * ldb], acc);
+        }
+        c[at] = acc;
+    }
+
+    /** C[4][L] at {@code c0} += A[4][live] · B[live][L] at {@code b0}. */
+    private static void tile4x1(float[] c, int c0, int ldc, float[] a, int a0, int aRow, int aCol,
+                                float[] b, int b0, int ldb, int[] live, int count) {
+        int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        FloatVector s0 = FloatVector.fromArray(S, c, c0);
+        FloatVector s1 = FloatVector.fromArray(S, c, c1);
+        FloatVector s2 = FloatVector.fromArray(S, c, c2);
+        FloatVector s3 = FloatVector.fromArray(S, c, c3);
+        for (int t = 0; t < count; t++) {
+            int p = live[t];
+            int ap = a0 + p * aCol;
+            FloatVector w = FloatVector.fromArray(S, b, b0 + p * ldb);
+            s0 = w.fma(FloatVector.broadcast(S, a[ap]), s0);
+            s1 = w.fma(FloatVector.broadcast(S, a[ap + aRow]), s1);
+            s2 = w.fma(FloatVector.broadcast(S, a[ap + 2 * aRow]), s2);
+            s3 = w.fma(FloatVector.broadcast(S, a[ap + 3 * aRow]), s3);
+        }
+        s0.intoArray(c, c0);
+        s1.intoArray(c, c1);
+        s2.intoArray(c, c2);
+        s3.intoArray(c, c3);
+    }
+
+    /** C[4][2L] at {@code c0} += A[4][live] · B[live][2L] at {@code b0}. */
+    private static void tile4x2(float[] c, int c0, int ldc, float[] a, int a0, int aRow, int aCol,
+                                float[] b, int b0, int ldb, int[] live, int count) {
+        int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        FloatVector s00 = FloatVector.fromArray(S, c, c0), s01 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector s10 = FloatVector.fromArray(S, c, c1), s11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector s20 = FloatVector.fromArray(S, c, c2), s21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector s30 = FloatVector.fromArray(S, c, c3), s31 = FloatVector.fromArray(S, c, c3 + L);
+        for (int t = 0; t < count; t++) {
+            int p = live[t];
+            int ap = a0 + p * aCol;
+            int bp = b0 + p * ldb;
+            FloatVector w0 = FloatVector.fromArray(S, b, bp), w1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector x = FloatVector.broadcast(S, a[ap]);
+            s00 = w0.fma(x, s00);
+            s01 = w1.fma(x, s01);
+            x = FloatVector.broadcast(S, a[ap + aRow]);
+            s10 = w0.fma(x, s10);
+            s11 = w1.fma(x, s11);
+            x = FloatVector.broadcast(S, a[ap + 2 * aRow]);
+            s20 = w0.fma(x, s20);
+            s21 = w1.fma(x, s21);
+            x = FloatVector.broadcast(S, a[ap + 3 * aRow]);
+            s30 = w0.fma(x, s30);
+            s31 = w1.fma(x, s31);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+    }
+
+    /** C[4][4L] at {@code c0} += A[4][live] · B[live][4L] at {@code b0}: the hot loop of every layer. */
+    private static void tile4x4(float[] c, int c0, int ldc, float[] a, int a0, int aRow, int aCol,
+                                float[] b, int b0, int ldb, int[] live, int count) {
+        int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        FloatVector s00 = FloatVector.fromArray(S, c, c0), s01 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector s02 = FloatVector.fromArray(S, c, c0 + 2 * L), s03 = FloatVector.fromArray(S, c, c0 + 3 * L);
+        FloatVector s10 = FloatVector.fromArray(S, c, c1), s11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector s12 = FloatVector.fromArray(S, c, c1 + 2 * L), s13 = FloatVector.fromArray(S, c, c1 + 3 * L);
+        FloatVector s20 = FloatVector.fromArray(S, c, c2), s21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector s22 = FloatVector.fromArray(S, c, c2 + 2 * L), s23 = FloatVector.fromArray(S, c, c2 + 3 * L);
+        FloatVector s30 = FloatVector.fromArray(S, c, c3), s31 = FloatVector.fromArray(S, c, c3 + L);
+        FloatVector s32 = FloatVector.fromArray(S, c, c3 + 2 * L), s33 = FloatVector.fromArray(S, c, c3 + 3 * L);
+        for (int t = 0; t < count; t++) {
+            int p = live[t];
+            int ap = a0 + p * aCol;
+            int bp = b0 + p * ldb;
+            FloatVector w0 = FloatVector.fromArray(S, b, bp), w1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector w2 = FloatVector.fromArray(S, b, bp + 2 * L), w3 = FloatVector.fromArray(S, b, bp + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[ap]);
+            s00 = w0.fma(x, s00);
+            s01 = w1.fma(x, s01);
+            s02 = w2.fma(x, s02);
+            s03 = w3.fma(x, s03);
+            x = FloatVector.broadcast(S, a[ap + aRow]);
+            s10 = w0.fma(x, s10);
+            s11 = w1.fma(x, s11);
+            s12 = w2.fma(x, s12);
+            s13 = w3.fma(x, s13);
+            x = FloatVector.broadcast(S, a[ap + 2 * aRow]);
+            s20 = w0.fma(x, s20);
+            s21 = w1.fma(x, s21);
+            s22 = w2.fma(x, s22);
+            s23 = w3.fma(x, s23);
+            x = FloatVector.broadcast(S, a[ap + 3 * aRow]);
+            s30 = w0.fma(x, s30);
+            s31 = w1.fma(x, s31);
+            s32 = w2.fma(x, s32);
+            s33 = w3.fma(x, s33);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + L);
+        s02.intoArray(c, c0 + 2 * L);
+        s03.intoArray(c, c0 + 3 * L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s12.intoArray(c, c1 + 2 * L);
+        s13.intoArray(c, c1 + 3 * L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s22.intoArray(c, c2 + 2 * L);
+        s23.intoArray(c, c2 + 3 * L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+        s32.intoArray(c, c3 + 2 * L);
+        s33.intoArray(c, c3 + 3 * L);
+    }
+}
