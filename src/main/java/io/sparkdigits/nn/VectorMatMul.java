@@ -59,7 +59,7 @@ final class VectorMatMul implements MatMul {
         }
     }
 
-    /** Rows {@code c0 + r * ldc}, r < 4, of width n: widest tiles first, scalar FMA for the last n % L columns. */
+    /** Rows {@code c0 + r * ldc}, r < 4, of width n: widest tiles first, a partial tile for the last n % L columns. */
     private static void fourRows(float[] c, int c0, int ldc, float[] a, int a0, int aRow, int aCol,
                                  float[] b, int bOff, int ldb, int n, int[] live, int count) {
         int j = 0;
@@ -74,14 +74,12 @@ final class VectorMatMul implements MatMul {
         for (; j + L <= n; j += L) {
             tile4x1(c, c0 + j, ldc, a, a0, aRow, aCol, b, bOff + j, ldb, live, count);
         }
-        for (; j < n; j++) {
-            for (int r = 0; r < 4; r++) {
-                column(c, c0 + r * ldc + j, a, a0 + r * aRow, aCol, b, bOff + j, ldb, live, count);
-            }
+        if (j < n) {
+            tile4xPart(c, c0 + j, ldc, a, a0, aRow, aCol, b, bOff + j, ldb, live, count, n - j, new float[L]);
         }
     }
 
-    /** One row {@code c0} of width n, one vector at a time. */
+    /** One row {@code c0} of width n, one vector at a time, scalar FMA for the last n % L columns. */
     private static void oneRow(float[] c, int c0, float[] a, int a0, int aCol,
                                float[] b, int bOff, int ldb, int n, int[] live, int count) {
         int j = 0;
@@ -108,6 +106,49 @@ final class VectorMatMul implements MatMul {
             acc = Math.fma(a[a0 + p * aCol], b[b0 + p * ldb], acc);
         }
         c[at] = acc;
+    }
+
+    /**
+     * C[4][width] at {@code c0} += A[4][live] · B[live][width], {@code width < L}. Loads read a
+     * full vector where the array is long enough (the extra lanes compute garbage that is never
+     * stored) and go through {@code pad} otherwise; stores go through {@code pad}. (JDK 17 does not
+     * compile masked stores into masked instructions, so they are avoided.)
+     */
+    private static void tile4xPart(float[] c, int c0, int ldc, float[] a, int a0, int aRow, int aCol,
+                                   float[] b, int b0, int ldb, int[] live, int count, int width, float[] pad) {
+        int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        FloatVector s0 = load(c, c0, width, pad);
+        FloatVector s1 = load(c, c1, width, pad);
+        FloatVector s2 = load(c, c2, width, pad);
+        FloatVector s3 = load(c, c3, width, pad);
+        for (int t = 0; t < count; t++) {
+            int p = live[t];
+            int ap = a0 + p * aCol;
+            FloatVector w = load(b, b0 + p * ldb, width, pad);
+            s0 = w.fma(FloatVector.broadcast(S, a[ap]), s0);
+            s1 = w.fma(FloatVector.broadcast(S, a[ap + aRow]), s1);
+            s2 = w.fma(FloatVector.broadcast(S, a[ap + 2 * aRow]), s2);
+            s3 = w.fma(FloatVector.broadcast(S, a[ap + 3 * aRow]), s3);
+        }
+        store(s0, c, c0, width, pad);
+        store(s1, c, c1, width, pad);
+        store(s2, c, c2, width, pad);
+        store(s3, c, c3, width, pad);
+    }
+
+    /** {@code arr[off .. off + width)} in the low lanes of a vector; the other lanes are unspecified. */
+    private static FloatVector load(float[] arr, int off, int width, float[] pad) {
+        if (off + L <= arr.length) {
+            return FloatVector.fromArray(S, arr, off);
+        }
+        System.arraycopy(arr, off, pad, 0, width);
+        return FloatVector.fromArray(S, pad, 0);
+    }
+
+    /** The low {@code width} lanes of {@code v} into {@code arr[off ..)}. */
+    private static void store(FloatVector v, float[] arr, int off, int width, float[] pad) {
+        v.intoArray(pad, 0);
+        System.arraycopy(pad, 0, arr, off, width);
     }
 
     /** C[4][L] at {@code c0} += A[4][live] · B[live][L] at {@code b0}. */
