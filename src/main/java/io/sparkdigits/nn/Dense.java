@@ -96,18 +96,27 @@ public final class Dense {
         }
     }
 
-    /** {@code Wᵀ[nOut][nIn]} of {@code W[nIn][nOut]} at {@code params[wOff]}, in 8x8 blocks. */
+    /**
+     * {@code Wᵀ[nOut][nIn]} of {@code W[nIn][nOut]} at {@code params[wOff]}. Four rows of W per
+     * pass: four sequential read streams, and each write fills 16 contiguous bytes of a row of Wᵀ
+     * (measured twice as fast as 8x8 blocks for 784x128).
+     */
     private static float[] transpose(float[] params, int wOff, int nIn, int nOut) {
         float[] t = new float[nIn * nOut];
-        for (int k0 = 0; k0 < nIn; k0 += 8) {
-            int k1 = Math.min(nIn, k0 + 8);
-            for (int j0 = 0; j0 < nOut; j0 += 8) {
-                int j1 = Math.min(nOut, j0 + 8);
-                for (int k = k0; k < k1; k++) {
-                    for (int j = j0; j < j1; j++) {
-                        t[j * nIn + k] = params[wOff + k * nOut + j];
-                    }
-                }
+        int k = 0;
+        for (; k + 4 <= nIn; k += 4) {
+            int w0 = wOff + k * nOut, w1 = w0 + nOut, w2 = w1 + nOut, w3 = w2 + nOut;
+            for (int j = 0; j < nOut; j++) {
+                int at = j * nIn + k;
+                t[at] = params[w0 + j];
+                t[at + 1] = params[w1 + j];
+                t[at + 2] = params[w2 + j];
+                t[at + 3] = params[w3 + j];
+            }
+        }
+        for (; k < nIn; k++) {
+            for (int j = 0; j < nOut; j++) {
+                t[j * nIn + k] = params[wOff + k * nOut + j];
             }
         }
         return t;

@@ -7,8 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link MatMul} with the Vector API ({@code jdk.incubator.vector}): register tiles of four rows of
  * {@code C} by one, two or four vectors of columns, accumulated with fused multiply-add. Per live
  * term a 4x4 tile loads four vectors of a {@code B} row and four scalars of {@code A} for sixteen
- * FMAs, so it is bound by the FMA units rather than by loads; its {@code C} block stays in
- * registers across all terms and is loaded and stored once.
+ * FMAs (loads are not the bottleneck, the FMA units are meant to be), and its {@code C} block
+ * stays in registers across all terms, loaded and stored once.
  *
  * <p>Each element is {@code fma(a_p, b_p, ... fma(a_0, b_0, c))} over the live terms in ascending
  * order, whatever tile or tail computes it, so a row's result does not depend on its neighbours.
@@ -21,7 +21,8 @@ final class VectorMatMul implements MatMul {
     private static final int L = S.length();
     /**
      * A 4x4 tile holds 16 accumulators, 4 {@code B} vectors and a broadcast: it needs the 32 vector
-     * registers of AVX-512 (or SVE/NEON); with AVX2's 16 it would spill, so 4x2 tiles are used.
+     * registers of AVX-512; with AVX2's 16 it spills (measured on Zen 4 with -XX:UseAVX=2, 784->128
+     * forward: 32 GFLOPS with 4x4 tiles, 46 with 4x2), so narrower vectors use 4x2 tiles.
      */
     private static final boolean WIDE = S.vectorBitSize() >= 512;
 
@@ -37,11 +38,6 @@ final class VectorMatMul implements MatMul {
     @Override
     public String toString() {
         return "vector (" + L + " x float, " + (WIDE ? "4x4" : "4x2") + " tiles)";
-    }
-
-    /** Lanes per vector: the column width of a tile is a multiple of it. */
-    static int lanes() {
-        return L;
     }
 
     @Override
@@ -79,18 +75,37 @@ final class VectorMatMul implements MatMul {
         }
     }
 
-    /** One row {@code c0} of width n, one vector at a time, scalar FMA for the last n % L columns. */
+    /**
+     * One row {@code c0} of width n (the last m % 4 rows): four vectors at a time, so that four
+     * independent FMA chains hide the FMA latency, then one, then scalar FMA for n % L columns.
+     */
     private static void oneRow(float[] c, int c0, float[] a, int a0, int aCol,
                                float[] b, int bOff, int ldb, int n, int[] live, int count) {
         int j = 0;
-        for (; j + L <= n; j += L) {
-            FloatVector acc = FloatVector.fromArray(S, c, c0 + j);
+        for (; j + 4 * L <= n; j += 4 * L) {
+            FloatVector s0 = FloatVector.fromArray(S, c, c0 + j), s1 = FloatVector.fromArray(S, c, c0 + j + L);
+            FloatVector s2 = FloatVector.fromArray(S, c, c0 + j + 2 * L), s3 = FloatVector.fromArray(S, c, c0 + j + 3 * L);
             for (int t = 0; t < count; t++) {
                 int p = live[t];
+                int bp = bOff + p * ldb + j;
                 FloatVector x = FloatVector.broadcast(S, a[a0 + p * aCol]);
-                acc = FloatVector.fromArray(S, b, bOff + p * ldb + j).fma(x, acc);
+                s0 = FloatVector.fromArray(S, b, bp).fma(x, s0);
+                s1 = FloatVector.fromArray(S, b, bp + L).fma(x, s1);
+                s2 = FloatVector.fromArray(S, b, bp + 2 * L).fma(x, s2);
+                s3 = FloatVector.fromArray(S, b, bp + 3 * L).fma(x, s3);
             }
-            acc.intoArray(c, c0 + j);
+            s0.intoArray(c, c0 + j);
+            s1.intoArray(c, c0 + j + L);
+            s2.intoArray(c, c0 + j + 2 * L);
+            s3.intoArray(c, c0 + j + 3 * L);
+        }
+        for (; j + L <= n; j += L) {
+            FloatVector s = FloatVector.fromArray(S, c, c0 + j);
+            for (int t = 0; t < count; t++) {
+                int p = live[t];
+                s = FloatVector.fromArray(S, b, bOff + p * ldb + j).fma(FloatVector.broadcast(S, a[a0 + p * aCol]), s);
+            }
+            s.intoArray(c, c0 + j);
         }
         for (; j < n; j++) {
             column(c, c0 + j, a, a0, aCol, b, bOff + j, ldb, live, count);
