@@ -24,10 +24,12 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The machine may be shared: each case times its implementations and the peak probe in
  * interleaved rounds, so the ratios in a row are measured under the same load. Warm-up runs every
- * implementation until C2 has compiled it. Needs {@code --add-modules=jdk.incubator.vector}.
+ * implementation until its speed stops improving (C2 has compiled it). Needs
+ * {@code --add-modules=jdk.incubator.vector}.
  */
 public final class KernelBench {
-    private static final int ROWS = 128;
+    /** Batch rows by default: half of a training chunk, a typical per-partition slice. */
+    public static final int ROWS = 128;
     private static final int ROUNDS = 15;
     private static final long SAMPLE_NANOS = 15_000_000;
 
@@ -60,10 +62,12 @@ public final class KernelBench {
     }
 
     /** The whole table, with the peaks measured on their own before it. */
-    public record Report(String vectorKernels, int lanes, double vectorPeak, double scalarPeak, List<Row> rows) {
+    public record Report(String vectorKernels, int lanes, int batchRows, double vectorPeak, double scalarPeak,
+                         List<Row> rows) {
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("vector_kernels", vectorKernels);
+            m.put("batch_rows", batchRows);
             m.put("lanes", lanes);
             m.put("vector_fma_peak_gflops", vectorPeak);
             m.put("scalar_fma_peak_gflops", scalarPeak);
@@ -77,13 +81,14 @@ public final class KernelBench {
         }
     }
 
+    /** Prints the table; an optional argument sets the batch rows (default {@value #ROWS}). */
     public static void main(String[] args) {
-        Report report = measure();
+        Report report = measure(args.length > 0 ? Integer.parseInt(args[0]) : ROWS);
         System.out.print(format(report));
     }
 
-    /** Runs every case; about half a minute. */
-    public static Report measure() {
+    /** Runs every case at {@code batchRows} rows; half a minute or more. */
+    public static Report measure(int batchRows) {
         MatMul vector = Dense.vectorMatMul().orElseThrow(() -> new IllegalStateException(
                 "run with --add-modules=jdk.incubator.vector (conf/java-module-options)"));
         double vectorPeak = median(VectorPeak::sample, 2 * ROUNDS);
@@ -95,24 +100,24 @@ public final class KernelBench {
             int nIn = shapes[s][0];
             int nOut = shapes[s][1];
             boolean images = s == 1;
-            Case c = new Case(random, ROWS, nIn, nOut, images);
+            Case c = new Case(random, batchRows, nIn, nOut, images);
             String input = images ? "image-like" : "dense";
             // The image-like case is the first layer, which computes no input delta.
             boolean inputDelta = !images;
             rows.add(time(c, "forward", input, false, vector));
             rows.add(time(c, "backward", input, inputDelta, vector));
         }
-        return new Report(vector.toString(), VectorPeak.lanes(), vectorPeak, scalarPeak, rows);
+        return new Report(vector.toString(), VectorPeak.lanes(), batchRows, vectorPeak, scalarPeak, rows);
     }
 
     /** The table as text, with forward+backward totals per case. */
     public static String format(Report r) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "dense-layer kernels, %d rows, one core, %s%n", ROWS, r.vectorKernels()));
+        sb.append(String.format(Locale.ROOT, "dense-layer kernels, %d rows, one core, %s%n", r.batchRows(), r.vectorKernels()));
         sb.append(String.format(Locale.ROOT, "FP32 FMA peak: vector %.1f GFLOPS (%d lanes), scalar %.1f GFLOPS%n",
                 r.vectorPeak(), r.lanes(), r.scalarPeak()));
         sb.append("GFLOPS = nominal dense flops (2*rows*nIn*nOut per product, skipped zeros counted) / median time\n");
-        sb.append(String.format(Locale.ROOT, "%-12s %-9s %-10s %7s %7s %7s %9s %9s %8s%n",
+        sb.append(String.format(Locale.ROOT, "%-18s %-9s %-10s %7s %7s %7s %9s %9s %8s%n",
                 "op", "shape", "input", "naive", "scalar", "vector", "vec/naive", "vec/scal", "%peak"));
         for (int i = 0; i < r.rows().size(); i++) {
             Row row = r.rows().get(i);
@@ -129,7 +134,7 @@ public final class KernelBench {
     }
 
     private static void line(StringBuilder sb, String op, Row row, double naive, double scalar, double vector, double pct) {
-        sb.append(String.format(Locale.ROOT, "%-12s %-9s %-10s %7.2f %7.2f %7.2f %8.1fx %8.1fx %7.1f%%%n",
+        sb.append(String.format(Locale.ROOT, "%-18s %-9s %-10s %7.2f %7.2f %7.2f %8.1fx %8.1fx %7.1f%%%n",
                 op, row.nIn() + "->" + row.nOut(), row.input(), naive, scalar, vector,
                 vector / naive, vector / scalar, pct));
     }
@@ -192,16 +197,27 @@ public final class KernelBench {
                 median(gflops[0]), median(gflops[1]), median(gflops[2]), median(gflops[3]));
     }
 
-    /** Runs {@code run} for at least half a second; returns how many calls fill one sample. */
+    /**
+     * Runs {@code run} in 100 ms windows until C2 has compiled it: at least five windows, then until
+     * three windows in a row are no more than 3% faster than the best so far (at most 60). Until then
+     * the Vector API runs interpreted or in C1, a hundred times slower, and compiling takes longer
+     * on a loaded machine. Returns how many calls fill one sample.
+     */
     private static int warmUp(Runnable run) {
-        long start = System.nanoTime();
-        long calls = 0;
-        while (System.nanoTime() - start < 500_000_000L) {
-            run.run();
-            calls++;
+        double best = Double.MAX_VALUE;
+        int stale = 0;
+        for (int window = 0; window < 60 && (window < 5 || stale < 3); window++) {
+            long start = System.nanoTime();
+            long calls = 0;
+            while (System.nanoTime() - start < 100_000_000L) {
+                run.run();
+                calls++;
+            }
+            double perCall = (double) (System.nanoTime() - start) / calls;
+            stale = perCall < best * 0.97 ? 0 : stale + 1;
+            best = Math.min(best, perCall);
         }
-        long perCall = (System.nanoTime() - start) / calls;
-        return (int) Math.max(1, SAMPLE_NANOS / Math.max(1, perCall));
+        return (int) Math.max(1, SAMPLE_NANOS / best);
     }
 
     private static double median(double[] xs) {
