@@ -25,7 +25,12 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The machine may be shared: each case times its implementations and the peak probe in
  * interleaved rounds, so the ratios in a row are measured under the same load. Warm-up runs every
  * implementation until its speed stops improving (C2 has compiled it). Needs
- * {@code --add-modules=jdk.incubator.vector}.
+ * {@code --add-modules=jdk.incubator.vector}. Run after {@code mvn -o package -DskipTests}:
+ * <pre>
+ * java $(grep -v '^#' conf/java-module-options | tr '\n' ' ') \
+ *     -cp target/test-classes:target/classes:$(cat target/test-classpath.txt) \
+ *     io.sparkdigits.bench.KernelBench [rows]
+ * </pre>
  */
 public final class KernelBench {
     /** Batch rows by default: half of a training chunk, a typical per-partition slice. */
