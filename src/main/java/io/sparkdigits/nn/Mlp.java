@@ -21,7 +21,7 @@ public final class Mlp {
             int nIn = spec.size(l);
             int nOut = spec.size(l + 1);
             float[] out = ws.activation(l);
-            Dense.forward(out, in, params, spec.weightOffset(l), spec.biasOffset(l), rows, nIn, nOut);
+            Dense.forward(ws.matMul(), out, in, params, spec.weightOffset(l), spec.biasOffset(l), rows, nIn, nOut);
             if (l < last) {
                 spec.hidden().forward(out, rows * nOut);
             }
@@ -46,7 +46,7 @@ public final class Mlp {
             int nOut = spec.size(l + 1);
             float[] in = l == 0 ? x : ws.activation(l - 1);
             float[] dIn = l == 0 ? null : ws.spareDelta(delta);
-            Dense.backward(dIn, grad, delta, in, params, spec.weightOffset(l), spec.biasOffset(l), rows, nIn, nOut);
+            Dense.backward(ws.matMul(), dIn, grad, delta, in, params, spec.weightOffset(l), spec.biasOffset(l), rows, nIn, nOut);
             if (l > 0) {
                 spec.hidden().backward(dIn, in, rows * nIn);
                 delta = dIn;
@@ -57,15 +57,21 @@ public final class Mlp {
     /**
      * Scratch buffers for up to {@code capacity} rows: one activation buffer per layer and two
      * delta buffers used alternately. The output layer's activation buffer doubles as the first
-     * delta, so backward allocates nothing.
+     * delta. Also names the {@link MatMul} kernels the passes run on, by default {@link Dense#matMul()}.
      */
     public static final class Workspace {
+        private final MatMul matMul;
         private final int capacity;
         private final float[][] activations;
         private final float[] deltaA;
         private final float[] deltaB;
 
         public Workspace(NetworkSpec spec, int capacity) {
+            this(spec, capacity, Dense.matMul());
+        }
+
+        public Workspace(NetworkSpec spec, int capacity, MatMul matMul) {
+            this.matMul = matMul;
             this.capacity = capacity;
             this.activations = new float[spec.layers()][];
             for (int l = 0; l < spec.layers(); l++) {
@@ -77,6 +83,10 @@ public final class Mlp {
 
         public int capacity() {
             return capacity;
+        }
+
+        public MatMul matMul() {
+            return matMul;
         }
 
         float[] activation(int layer) {

@@ -3,21 +3,36 @@ package io.sparkdigits.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every weight and bias of a small three-layer network: the analytic gradient of
  * {@link Mlp#accumulateGradient} against central finite differences of an independent
- * double-precision reference loss.
+ * double-precision reference loss, for every activation on every kernel path.
  */
 class GradientCheckTest {
 
-    @ParameterizedTest
-    @EnumSource(Activation.class)
-    void analyticGradientMatchesFiniteDifferences(Activation activation) {
-        NetworkSpec spec = new NetworkSpec(new int[] {6, 5, 4, 3}, activation);
+    static Stream<Arguments> pathsAndActivations() {
+        List<Arguments> all = new ArrayList<>();
+        for (MatMul mm : Kernels.all()) {
+            for (Activation a : Activation.values()) {
+                all.add(Arguments.of(mm, a));
+            }
+        }
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("pathsAndActivations")
+    void analyticGradientMatchesFiniteDifferences(MatMul mm, Activation activation) {
+        // Widths of 70 and 18 reach the 4x4, 4x1 and column-tail code of 16-lane vector kernels.
+        NetworkSpec spec = new NetworkSpec(new int[] {6, 70, 18, 3}, activation);
         SplittableRandom random = new SplittableRandom(42);
         float[] params = Init.initialize(spec, 7);
         for (int i = 0; i < params.length; i++) {
@@ -33,7 +48,7 @@ class GradientCheckTest {
 
         float[] grad = new float[spec.numParams()];
         BatchStats stats = new BatchStats();
-        Mlp.accumulateGradient(spec, params, x, y, 0, rows, grad, new Mlp.Workspace(spec, rows), stats);
+        Mlp.accumulateGradient(spec, params, x, y, 0, rows, grad, new Mlp.Workspace(spec, rows, mm), stats);
 
         double[] p = new double[params.length];
         for (int i = 0; i < p.length; i++) {
@@ -59,14 +74,14 @@ class GradientCheckTest {
         assertTrue(worst < 1e-3, "worst relative error " + worst);
     }
 
-    @ParameterizedTest
-    @EnumSource(Activation.class)
-    void gradientsAccumulateAcrossCalls(Activation activation) {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("pathsAndActivations")
+    void gradientsAccumulateAcrossCalls(MatMul mm, Activation activation) {
         NetworkSpec spec = new NetworkSpec(new int[] {4, 3, 2}, activation);
         float[] params = Init.initialize(spec, 3);
         float[] x = {0.5f, -1f, 0f, 2f, 1f, 1f, -0.5f, 0.25f};
         byte[] y = {1, 0};
-        Mlp.Workspace ws = new Mlp.Workspace(spec, 2);
+        Mlp.Workspace ws = new Mlp.Workspace(spec, 2, mm);
         float[] both = new float[spec.numParams()];
         Mlp.accumulateGradient(spec, params, x, y, 0, 2, both, ws, new BatchStats());
         float[] split = new float[spec.numParams()];

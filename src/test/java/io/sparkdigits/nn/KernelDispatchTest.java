@@ -1,0 +1,71 @@
+package io.sparkdigits.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which kernels a JVM runs: vector when it has the incubator module, scalar otherwise or when
+ * forced, and never a class of the incubator API loaded on a JVM without it.
+ */
+class KernelDispatchTest {
+
+    /** Surefire's argLine adds the module (as Spark's launcher does), so the vector path is tested. */
+    @Test
+    void testsRunWithTheVectorPath() {
+        assertTrue(Dense.vectorMatMul().isPresent(), "the test JVM lacks --add-modules=jdk.incubator.vector");
+        assertEquals("vector", Dense.matMul().name());
+    }
+
+    @Test
+    void withoutTheModuleTheScalarPathRunsAndNoVectorClassLoads() throws Exception {
+        String out = run(List.of("-verbose:class"));
+        assertTrue(out.contains("kernels=scalar ok"), out);
+        assertFalse(out.contains("jdk.incubator.vector"), "an incubator class was loaded");
+        assertFalse(out.contains("io.sparkdigits.nn.VectorMatMul"), "the vector kernels were loaded");
+    }
+
+    @Test
+    void thePropertyForcesAPath() throws Exception {
+        String module = "--add-modules=jdk.incubator.vector";
+        assertTrue(run(List.of(module, "-Dspark.digits.kernels=scalar")).contains("kernels=scalar ok"));
+        assertTrue(run(List.of(module)).contains("kernels=vector ok"));
+        assertTrue(run(List.of("-Dspark.digits.kernels=vector")).contains("without --add-modules"));
+    }
+
+    /** Runs {@link Probe} in a fresh JVM with these options; returns its stdout and stderr. */
+    private static String run(List<String> options) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(options);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Probe.class.getName());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
+    /** Runs one forward and backward with the default kernels and prints which they were. */
+    static final class Probe {
+        public static void main(String[] args) {
+            try {
+                float[] params = new float[3 * 2 + 2];
+                float[] out = new float[2];
+                Dense.forward(out, new float[] {1, 0, 2}, params, 0, 6, 1, 3, 2);
+                Dense.backward(new float[3], new float[params.length], out, new float[] {1, 0, 2}, params, 0, 6, 1, 3, 2);
+                System.out.println("kernels=" + Dense.matMul().name() + " ok");
+            } catch (ExceptionInInitializerError e) {
+                System.out.println(e.getCause().getMessage());
+            }
+        }
+    }
+}
