@@ -44,8 +44,12 @@ public final class TrainJob {
     private TrainJob() {
     }
 
-    public static Model run(SparkSession spark, TrainConfig cfg, Paths paths, DigitData.Options dataOptions)
-            throws IOException {
+    /**
+     * @param stepTimeout seconds one training step (or one evaluation pass) may take before the
+     *                    run fails, {@code <= 0} for no limit; see {@link JobDeadline}
+     */
+    public static Model run(SparkSession spark, TrainConfig cfg, Paths paths, DigitData.Options dataOptions,
+                            long stepTimeout) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         int partitions = cfg.partitions() > 0 ? cfg.partitions() : spark.sparkContext().defaultParallelism();
         DigitData.Options opts = new DigitData.Options(dataOptions.header(), dataOptions.skipBadRows(), partitions, CLASSES);
@@ -56,7 +60,7 @@ public final class TrainJob {
                 train.skipped() > 0 ? ", skipped " + train.skipped() + " bad rows (first: " + train.firstSkipped() + ")" : ""));
         DigitData test = paths.test() == null ? null : DigitData.load(spark, paths.test(), opts, train.width());
         try {
-            return train(spark, cfg, paths, train, test, hadoop);
+            return train(spark, cfg, paths, train, test, hadoop, new JobDeadline(spark.sparkContext(), stepTimeout));
         } finally {
             train.release();
             if (test != null) {
@@ -66,7 +70,7 @@ public final class TrainJob {
     }
 
     private static Model train(SparkSession spark, TrainConfig cfg, Paths paths, DigitData train, DigitData test,
-                               Configuration hadoop) throws IOException {
+                               Configuration hadoop, JobDeadline deadline) throws IOException {
         float scale = train.maxValue() > 1f ? 1f / 255f : 1f;
         NetworkSpec spec = new NetworkSpec(cfg.layers(train.width(), CLASSES), cfg.activation());
         RowSplit split = new RowSplit(cfg.seed(), cfg.validation());
@@ -89,14 +93,15 @@ public final class TrainJob {
             LOG.info("resumed from " + paths.checkpoint() + " after epoch " + startEpoch);
         }
         SparkGradients source = new SparkGradients(train.shards(),
-                new PartitionGradient(spec, plan, split, scale), 2);
+                new PartitionGradient(spec, plan, split, scale), 2, deadline);
         Trainer trainer = new Trainer(source, plan, optimizer, schedule, cfg.epochs());
         trainer.train(params, startEpoch, (stats, p) -> {
             Predictor predictor = new Predictor(spec, p, scale);
-            Double val = cfg.validation() > 0
-                    ? Evaluator.evaluate(train.shards(), predictor, split, Evaluator.Rows.VALIDATION).accuracy() : null;
-            Double tst = test != null
-                    ? Evaluator.evaluate(test.shards(), predictor, split, Evaluator.Rows.ALL).accuracy() : null;
+            String after = " after epoch " + stats.epoch();
+            Double val = cfg.validation() > 0 ? deadline.run("validation" + after, () -> Evaluator.evaluate(
+                    train.shards(), predictor, split, Evaluator.Rows.VALIDATION)).accuracy() : null;
+            Double tst = test != null ? deadline.run("test evaluation" + after, () -> Evaluator.evaluate(
+                    test.shards(), predictor, split, Evaluator.Rows.ALL)).accuracy() : null;
             LOG.info(epochLine(stats, val, tst));
             history.add(historyEntry(stats, val, tst));
             if (paths.checkpointEvery() > 0 && (stats.epoch() % paths.checkpointEvery() == 0 || stats.epoch() == stats.epochs())) {
@@ -111,8 +116,8 @@ public final class TrainJob {
         info.put("created", Instant.now().toString());
         info.put("sparkVersion", spark.version());
         if (test != null) {
-            EvaluationReport report = Evaluator.evaluate(test.shards(), new Predictor(spec, params, scale), split,
-                    Evaluator.Rows.ALL);
+            EvaluationReport report = deadline.run("final test evaluation", () -> Evaluator.evaluate(
+                    test.shards(), new Predictor(spec, params, scale), split, Evaluator.Rows.ALL));
             info.put("testMetrics", report.toMap());
             System.out.printf(Locale.ROOT, "test accuracy %.2f%% (%d rows), mean loss %.4f%n",
                     100 * report.accuracy(), report.rows(), report.meanLoss());
