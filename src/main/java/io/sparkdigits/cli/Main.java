@@ -4,6 +4,7 @@ import io.sparkdigits.data.BadInputException;
 import io.sparkdigits.data.BadRows;
 import io.sparkdigits.model.ModelFormatException;
 import io.sparkdigits.train.DivergedException;
+import io.sparkdigits.train.JobTimeoutException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -70,6 +71,13 @@ public final class Main {
             err.println("spark-digits " + command.name() + ": " + e.getMessage());
             return 2;
         } catch (Exception e) {
+            if (spark != null && spark.sparkContext().isStopped()) {
+                // Spark stopped the application itself, e.g. when no master answered ("All masters
+                // are unresponsive"); what reaches us is only a symptom such as "LiveListenerBus is stopped".
+                err.println("spark-digits " + command.name() + ": error: Spark stopped the application (" + e.getMessage()
+                        + "); its log above says why, e.g. 'All masters are unresponsive'");
+                return 1;
+            }
             return report(command, e, err);
         } finally {
             if (given == null && spark != null) {
@@ -98,7 +106,7 @@ public final class Main {
                 err.println(prefix + c.getMessage());
                 return 2;
             }
-            if (c instanceof DivergedException) {
+            if (c instanceof DivergedException || c instanceof JobTimeoutException) {
                 err.println(prefix + c.getMessage());
                 return 1;
             }

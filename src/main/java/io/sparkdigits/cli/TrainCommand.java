@@ -9,6 +9,9 @@ import org.apache.spark.sql.SparkSession;
 
 /** {@code train}: options to a {@link TrainConfig}, then {@link TrainJob}. */
 final class TrainCommand implements Command {
+    /** Ten minutes: far above any step of a healthy run, short enough to free a stuck driver. */
+    static final int DEFAULT_STEP_TIMEOUT = 600;
+
     @Override
     public String name() {
         return "train";
@@ -39,7 +42,9 @@ final class TrainCommand implements Command {
                 .value("validation", "FRACTION", "hold out this fraction of the training rows for validation")
                 .value("checkpoint-every", "N", "save a checkpoint every N epochs (to --checkpoint)")
                 .value("checkpoint", "PATH", "checkpoint directory (default MODEL-checkpoint)")
-                .flag("resume", "continue from the checkpoint with the same options");
+                .flag("resume", "continue from the checkpoint with the same options")
+                .value("step-timeout", "SECONDS", "fail if one training step or evaluation pass takes longer,"
+                        + " e.g. when no executor is left (default " + DEFAULT_STEP_TIMEOUT + ", 0 = no limit)");
         return DataFlags.add(o);
     }
 
@@ -49,6 +54,7 @@ final class TrainCommand implements Command {
         DataFlags.header(o);
         DataFlags.skipBadRows(o);
         o.integer("checkpoint-every", 0, 0, 1_000_000);
+        o.integer("step-timeout", DEFAULT_STEP_TIMEOUT, 0, 1_000_000);
     }
 
     /** The preset's settings with every given option applied. */
@@ -106,7 +112,7 @@ final class TrainCommand implements Command {
                 o.string("checkpoint", model + "-checkpoint"), o.integer("checkpoint-every", 0, 0, 1_000_000),
                 o.flag("resume"));
         DigitData.Options data = new DigitData.Options(DataFlags.header(o), DataFlags.skipBadRows(o), 0, TrainJob.CLASSES);
-        TrainJob.run(spark, config(o), paths, data);
+        TrainJob.run(spark, config(o), paths, data, o.integer("step-timeout", DEFAULT_STEP_TIMEOUT, 0, 1_000_000));
         return 0;
     }
 }

@@ -17,18 +17,21 @@ import scala.reflect.ClassTag$;
  * <p>The weights go in a broadcast rather than the task closure: a closure is serialized to check
  * it, again into the task binary, and deserialized by every task, while a broadcast is written
  * once, fetched once per executor, and in local mode read by reference without any copy. It is
- * destroyed when the step is done.
+ * destroyed when the step is done. Each step's job runs under a {@link JobDeadline}, so a step that
+ * cannot finish (no executors left) fails the run instead of hanging it.
  */
 public final class SparkGradients implements GradientSource {
     private final JavaRDD<Shard> shards;
     private final PartitionGradient kernel;
     private final int depth;
+    private final JobDeadline deadline;
 
     /** @param depth treeAggregate depth: 2 suits tens of partitions, more for hundreds */
-    public SparkGradients(JavaRDD<Shard> shards, PartitionGradient kernel, int depth) {
+    public SparkGradients(JavaRDD<Shard> shards, PartitionGradient kernel, int depth, JobDeadline deadline) {
         this.shards = shards;
         this.kernel = kernel;
         this.depth = depth;
+        this.deadline = deadline;
     }
 
     @Override
@@ -39,9 +42,9 @@ public final class SparkGradients implements GradientSource {
         sc.setJobDescription("train epoch " + (epoch + 1) + " step " + (step + 1));
         Broadcast<float[]> weights = sc.broadcast(params, FLOATS);
         try {
-            return shards
+            return deadline.run("step " + (step + 1) + " of epoch " + (epoch + 1), () -> shards
                     .mapPartitionsWithIndex((p, it) -> partial(k, p, partitions, it, weights.value(), epoch, step), true)
-                    .treeAggregate(new GradientSum(), GradientSum::merge, GradientSum::merge, depth);
+                    .treeAggregate(new GradientSum(), GradientSum::merge, GradientSum::merge, depth));
         } finally {
             weights.destroy();
         }

@@ -7,14 +7,11 @@ import io.sparkdigits.eval.Evaluator;
 import io.sparkdigits.model.Model;
 import io.sparkdigits.model.ModelStore;
 import io.sparkdigits.nn.NetworkSpec;
-import io.sparkdigits.optim.Optimizer;
 import io.sparkdigits.score.Predictor;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -40,8 +37,12 @@ public final class TrainJob {
     private TrainJob() {
     }
 
-    public static Model run(SparkSession spark, TrainConfig cfg, Paths paths, DigitData.Options dataOptions)
-            throws IOException {
+    /**
+     * @param stepTimeout seconds one training step (or one evaluation pass) may take before the
+     *                    run fails, {@code <= 0} for no limit; see {@link JobDeadline}
+     */
+    public static Model run(SparkSession spark, TrainConfig cfg, Paths paths, DigitData.Options dataOptions,
+                            long stepTimeout) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         int partitions = cfg.partitions() > 0 ? cfg.partitions() : spark.sparkContext().defaultParallelism();
         DigitData.Options opts = new DigitData.Options(dataOptions.header(), dataOptions.skipBadRows(), partitions, CLASSES);
@@ -56,7 +57,7 @@ public final class TrainJob {
         }
         DigitData test = paths.test() == null ? null : DigitData.load(spark, paths.test(), opts, train.width());
         try {
-            return train(spark, cfg, paths, train, test, hadoop);
+            return train(spark, cfg, paths, train, test, hadoop, new JobDeadline(spark.sparkContext(), stepTimeout));
         } finally {
             train.release();
             if (test != null) {
@@ -66,84 +67,40 @@ public final class TrainJob {
     }
 
     private static Model train(SparkSession spark, TrainConfig cfg, Paths paths, DigitData train, DigitData test,
-                               Configuration hadoop) throws IOException {
+                               Configuration hadoop, JobDeadline deadline) throws IOException {
         TrainSetup setup = TrainSetup.of(cfg, train.width(), train.rowsPerPartition(), train.maxValue(), CLASSES);
         NetworkSpec spec = setup.spec();
-        RowSplit split = setup.split();
-        float scale = setup.scale();
-        Optimizer optimizer = setup.optimizer();
-        LOG.info("network " + spec + " (" + spec.numParams() + " parameters), " + optimizer + ", " + setup.schedule()
-                + ", batch " + (cfg.batchSize() == 0 ? "full" : cfg.batchSize()) + ", " + setup.plan().stepsPerEpoch()
-                + " steps/epoch, " + cfg.epochs() + " epochs, seed " + cfg.seed());
+        LOG.info("network " + spec + " (" + spec.numParams() + " parameters), " + setup.optimizer() + ", "
+                + setup.schedule() + ", batch " + (cfg.batchSize() == 0 ? "full" : cfg.batchSize()) + ", "
+                + setup.plan().stepsPerEpoch() + " steps/epoch, " + cfg.epochs() + " epochs, seed " + cfg.seed());
 
         float[] params = setup.initialParams();
-        List<Map<String, Object>> history = new ArrayList<>();
+        EpochReporter reporter = new EpochReporter(setup, paths, train, test, deadline, hadoop);
         int startEpoch = 0;
         if (paths.resume()) {
-            startEpoch = Checkpoints.restore(paths.checkpoint(), cfg, spec, params, optimizer, history, hadoop);
+            startEpoch = Checkpoints.restore(paths.checkpoint(), cfg, spec, params, setup.optimizer(),
+                    reporter.history(), hadoop);
             LOG.info("resumed from " + paths.checkpoint() + " after epoch " + startEpoch);
         }
-        Trainer trainer = setup.trainer(new SparkGradients(train.shards(), setup.kernel(), 2));
-        trainer.train(params, startEpoch, (stats, p) -> {
-            Predictor predictor = new Predictor(spec, p, scale);
-            Double val = cfg.validation() > 0
-                    ? Evaluator.evaluate(train.shards(), predictor, split, Evaluator.Rows.VALIDATION).accuracy() : null;
-            Double tst = test != null
-                    ? Evaluator.evaluate(test.shards(), predictor, split, Evaluator.Rows.ALL).accuracy() : null;
-            LOG.info(epochLine(stats, val, tst));
-            history.add(historyEntry(stats, val, tst));
-            if (paths.checkpointEvery() > 0 && (stats.epoch() % paths.checkpointEvery() == 0 || stats.epoch() == stats.epochs())) {
-                Checkpoints.save(paths.checkpoint(), cfg, spec, p, scale, optimizer, stats.epoch(), history, hadoop);
-            }
-        });
+        setup.trainer(new SparkGradients(train.shards(), setup.kernel(), 2, deadline)).train(params, startEpoch, reporter);
 
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("config", cfg.toMap());
         info.put("data", dataInfo(paths, train, test));
-        info.put("history", history);
+        info.put("history", reporter.history());
         info.put("created", Instant.now().toString());
         info.put("sparkVersion", spark.version());
         if (test != null) {
-            EvaluationReport report = Evaluator.evaluate(test.shards(), new Predictor(spec, params, scale), split,
-                    Evaluator.Rows.ALL);
+            EvaluationReport report = deadline.run("final test evaluation", () -> Evaluator.evaluate(
+                    test.shards(), new Predictor(spec, params, setup.scale()), setup.split(), Evaluator.Rows.ALL));
             info.put("testMetrics", report.toMap());
             System.out.printf(Locale.ROOT, "test accuracy %.2f%% (%d rows), mean loss %.4f%n",
                     100 * report.accuracy(), report.rows(), report.meanLoss());
         }
-        Model model = new Model(spec, params, scale, info, Map.of());
+        Model model = new Model(spec, params, setup.scale(), info, Map.of());
         ModelStore.save(model, paths.model(), hadoop);
         LOG.info("saved model to " + paths.model());
         return model;
-    }
-
-    static String epochLine(EpochStats s, Double validation, Double test) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "epoch %d/%d  train loss %.4f  train acc %.2f%%", s.epoch(), s.epochs(), s.trainLoss(),
-                100 * s.trainAccuracy()));
-        if (validation != null) {
-            sb.append(String.format(Locale.ROOT, "  val acc %.2f%%", 100 * validation));
-        }
-        if (test != null) {
-            sb.append(String.format(Locale.ROOT, "  test acc %.2f%%", 100 * test));
-        }
-        return sb.append(String.format(Locale.ROOT, "  %.1f s  %,.0f samples/s", s.seconds(), s.samplesPerSecond()))
-                .toString();
-    }
-
-    private static Map<String, Object> historyEntry(EpochStats s, Double validation, Double test) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("epoch", s.epoch());
-        m.put("trainLoss", s.trainLoss());
-        m.put("trainAccuracy", s.trainAccuracy());
-        if (validation != null) {
-            m.put("validationAccuracy", validation);
-        }
-        if (test != null) {
-            m.put("testAccuracy", test);
-        }
-        m.put("seconds", s.seconds());
-        m.put("samplesPerSecond", s.samplesPerSecond());
-        return m;
     }
 
     private static Map<String, Object> dataInfo(Paths paths, DigitData train, DigitData test) {

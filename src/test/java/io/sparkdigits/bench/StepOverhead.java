@@ -49,7 +49,7 @@ public final class StepOverhead {
         TrainConfig cfg = new TrainConfig("bench", new int[] {128, 64}, Activation.SIGMOID, "sgd", 0.1, 0, false, 0,
                 "constant", 2, 1, 1, 2, 0);
         TrainSetup setup = TrainSetup.of(cfg, 784, new long[] {1000, 1000}, 255f, 10);
-        SparkGradients step = new SparkGradients(rdd, setup.kernel(), 2);
+        SparkGradients step = new SparkGradients(rdd, setup.kernel(), 2, new io.sparkdigits.train.JobDeadline(spark.sparkContext(), 0));
         float[] params = setup.initialParams();
         double[] empty = new double[repeats];
         double[] steps = new double[repeats];

@@ -26,7 +26,7 @@ class SparkParityTest {
     private static float[] trainOnSpark(DigitData data) {
         TrainSetup setup = TrainSetup.of(CONFIG, data.width(), data.rowsPerPartition(), data.maxValue(), 10);
         float[] params = setup.initialParams();
-        setup.trainer(new SparkGradients(data.shards(), setup.kernel(), 2)).train(params, 0, (s, p) -> { });
+        setup.trainer(new SparkGradients(data.shards(), setup.kernel(), 2, new JobDeadline(data.shards().context(), 0))).train(params, 0, (s, p) -> { });
         return params;
     }
 
