@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * Hidden-layer activations. Each works in place on a flat row-major buffer, and its derivative is
  * expressed through the activation's output {@code a}, so the backward pass needs no copy of the
- * pre-activation values.
+ * pre-activation values. {@link StrictMath} rather than {@link Math}: its results are specified
+ * to the bit, so executors on different JVMs or CPUs compute the same model.
  */
 public enum Activation {
     RELU {
@@ -31,7 +32,7 @@ public enum Activation {
         @Override
         public void forward(float[] z, int n) {
             for (int i = 0; i < n; i++) {
-                z[i] = (float) (1.0 / (1.0 + Math.exp(-z[i])));
+                z[i] = (float) (1.0 / (1.0 + StrictMath.exp(-z[i])));
             }
         }
 
@@ -46,7 +47,7 @@ public enum Activation {
         @Override
         public void forward(float[] z, int n) {
             for (int i = 0; i < n; i++) {
-                z[i] = (float) Math.tanh(z[i]);
+                z[i] = (float) StrictMath.tanh(z[i]);
             }
         }
 

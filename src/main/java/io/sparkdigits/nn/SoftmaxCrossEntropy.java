@@ -19,7 +19,7 @@ public final class SoftmaxCrossEntropy {
             }
             double sum = 0;
             for (int j = 0; j < k; j++) {
-                float e = (float) Math.exp(z[o + j] - max);
+                float e = (float) StrictMath.exp(z[o + j] - max);
                 z[o + j] = e;
                 sum += e;
             }
@@ -49,7 +49,7 @@ public final class SoftmaxCrossEntropy {
                 correct++;
             }
             // Clamped so that a confidently wrong row costs a finite loss instead of +inf.
-            loss -= Math.log(Math.max(p[o + label], 1e-30f));
+            loss -= StrictMath.log(Math.max(p[o + label], 1e-30f));
             p[o + label] -= 1f;
         }
         stats.add(loss, correct, rows);
