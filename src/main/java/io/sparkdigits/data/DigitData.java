@@ -85,6 +85,11 @@ public final class DigitData {
                 .persist(StorageLevel.MEMORY_ONLY());
         try {
             List<Info> summaries = shards.map(Info::of).collect();
+            for (Info info : summaries) {
+                if (info.badRow() != null) {
+                    throw info.badRow();
+                }
+            }
             DigitData data = new DigitData(shards, layout, summaries);
             if (data.rows == 0) {
                 throw new BadInputException(path + ": no usable rows"
@@ -108,10 +113,10 @@ public final class DigitData {
     }
 
     /** A shard's counts, what the driver needs of it. */
-    private record Info(int rows, long inputBytes, float maxValue, long skipped, String firstSkipped)
-            implements java.io.Serializable {
+    private record Info(int rows, long inputBytes, float maxValue, long skipped, String firstSkipped,
+                        BadRowException badRow) implements java.io.Serializable {
         static Info of(Shard s) {
-            return new Info(s.rows(), s.inputBytes(), s.maxValue(), s.skipped(), s.firstSkipped());
+            return new Info(s.rows(), s.inputBytes(), s.maxValue(), s.skipped(), s.firstSkipped(), s.badRow());
         }
     }
 

@@ -17,6 +17,7 @@ public final class Shard implements Serializable {
     private final float[] values;
     private long skipped;
     private String firstSkipped;
+    private BadRowException badRow;
 
     private Shard(int rows, int cols, byte[] labels, byte[] pixels, float[] values) {
         if (labels.length < rows || (pixels == null) == (values == null)) {
@@ -102,6 +103,17 @@ public final class Shard implements Serializable {
         return this;
     }
 
+    /** The bad row that stopped packing ({@code --bad-rows fail}), or null. */
+    public BadRowException badRow() {
+        return badRow;
+    }
+
+    /** Records the bad row that stopped packing; returns this shard. */
+    public Shard withBadRow(BadRowException bad) {
+        this.badRow = bad;
+        return this;
+    }
+
     /** Largest input value, for choosing the input scale. */
     public float maxValue() {
         float max = 0f;
@@ -136,9 +148,11 @@ public final class Shard implements Serializable {
         int at = 0;
         long skipped = 0;
         String first = null;
+        BadRowException bad = null;
         for (Shard s : parts) {
             skipped += s.skipped;
             first = first != null ? first : s.firstSkipped;
+            bad = bad != null ? bad : s.badRow;
             System.arraycopy(s.labels, 0, labels, at, s.rows);
             if (bytes) {
                 System.arraycopy(s.pixels, 0, px, at * cols, s.rows * cols);
@@ -152,6 +166,6 @@ public final class Shard implements Serializable {
             at += s.rows;
         }
         Shard out = bytes ? ofBytes(n, cols, labels, px) : ofFloats(n, cols, labels, fv);
-        return out.withSkipped(skipped, first);
+        return out.withSkipped(skipped, first).withBadRow(bad);
     }
 }

@@ -39,10 +39,13 @@ public final class ShardPacker implements Serializable {
         Builder b = new Builder(parser.values());
         long skipped = 0;
         String firstSkipped = null;
+        BadRowException bad = null;
         while (cursor.next(values)) {
             if (cursor.problem() != null) {
                 if (!skipBad) {
-                    throw cursor.badRow();
+                    // Reported as data, not thrown: a task failure would be retried and logged at length.
+                    bad = cursor.badRow();
+                    break;
                 }
                 skipped++;
                 firstSkipped = firstSkipped != null ? firstSkipped : cursor.badRow().getMessage();
@@ -54,10 +57,10 @@ public final class ShardPacker implements Serializable {
                 b = new Builder(parser.values());
             }
         }
-        if (b.rows > 0 || out.isEmpty() || skipped > 0) {
+        if (b.rows > 0 || out.isEmpty() || skipped > 0 || bad != null) {
             out.add(new Tuple2<>(key(split, out.size()), b.build()));
         }
-        out.get(out.size() - 1)._2().withSkipped(skipped, firstSkipped);
+        out.get(out.size() - 1)._2().withSkipped(skipped, firstSkipped).withBadRow(bad);
         return out.iterator();
     }
 

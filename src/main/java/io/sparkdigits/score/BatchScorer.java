@@ -1,6 +1,7 @@
 package io.sparkdigits.score;
 
 import io.sparkdigits.data.BadInputException;
+import io.sparkdigits.data.BadRowException;
 import io.sparkdigits.data.BadRows;
 import io.sparkdigits.data.CsvFrames;
 import io.sparkdigits.data.CsvLayout;
@@ -22,6 +23,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
 /**
@@ -63,11 +65,12 @@ public final class BatchScorer {
         // Counted in the write job's result stage, where Spark applies each task's updates once.
         LongAccumulator written = spark.sparkContext().longAccumulator("rows written");
         LongAccumulator skipped = spark.sparkContext().longAccumulator("bad rows skipped");
+        CollectionAccumulator<BadRowException> bad = spark.sparkContext().collectionAccumulator("bad rows");
         boolean probs = s.probabilities();
         JavaRDD<Row> rows = CsvFrames.read(spark, layout, spark.sparkContext().defaultParallelism())
                 .queryExecution().toRdd().toJavaRDD()
                 .mapPartitions(it -> scorePartition(new LineCursor(it, parser, header), labeled, keys,
-                        predictor.value(), skip ? skipped : null, probs, written));
+                        predictor.value(), skip ? skipped : null, bad, probs, written));
         AtomicPath out = AtomicPath.of(output, conf);
         try {
             var writer = spark.createDataFrame(rows, schema(labeled, classes, probs)).write().mode(SaveMode.ErrorIfExists);
@@ -75,6 +78,10 @@ public final class BatchScorer {
                 writer.parquet(out.temp().toString());
             } else {
                 writer.option("header", "true").csv(out.temp().toString());
+            }
+            if (!bad.value().isEmpty()) {
+                out.abort();
+                throw BadRows.describe(bad.value().get(0), header, conf);
             }
             out.commit();
             return new Result(written.value(), skipped.value());
@@ -100,13 +107,19 @@ public final class BatchScorer {
         return t;
     }
 
-    /** @param skipped counts dropped bad rows, or null to fail on the first */
+    /**
+     * @param skipped counts dropped bad rows, or null to stop at the first, which goes to
+     *                {@code bad}: reported as data rather than thrown, since a failed task would be
+     *                retried and logged at length
+     */
     private static Iterator<Row> scorePartition(LineCursor cursor, boolean labeled, RowKeys keys, Predictor predictor,
-                                                LongAccumulator skipped, boolean probs, LongAccumulator written) {
+                                                LongAccumulator skipped, CollectionAccumulator<BadRowException> bad,
+                                                boolean probs, LongAccumulator written) {
         return new Iterator<>() {
             private final List<Row> ready = new ArrayList<>();
             private final float[] values = new float[predictor.spec().inputSize()];
             private int next;
+            private boolean stopped;
 
             @Override
             public boolean hasNext() {
@@ -134,10 +147,12 @@ public final class BatchScorer {
                 float scale = predictor.scale();
                 Object[][] meta = new Object[Predictor.CHUNK][];
                 int n = 0;
-                while (n < Predictor.CHUNK && cursor.next(values)) {
+                while (n < Predictor.CHUNK && !stopped && cursor.next(values)) {
                     if (cursor.problem() != null) {
                         if (skipped == null) {
-                            throw cursor.badRow();
+                            bad.add(cursor.badRow());
+                            stopped = true;
+                            break;
                         }
                         skipped.add(1);
                         continue;
