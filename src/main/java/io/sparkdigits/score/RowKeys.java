@@ -1,8 +1,7 @@
 package io.sparkdigits.score;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.length;
-import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.not;
 
 import io.sparkdigits.data.CsvLayout;
 import java.io.Serializable;
@@ -30,7 +29,7 @@ public final class RowKeys implements Serializable {
     /** Counts the non-blank lines of every split, read with the same splits as the CSV source. */
     public static RowKeys count(SparkSession spark, CsvLayout layout) {
         List<Row> counts = spark.read().text(layout.files().toArray(String[]::new))
-                .where(length(trim(col("value"), " \t\r")).gt(0))
+                .where(not(col("value").rlike("^[ \\t\\r]*$")))
                 .select(col("_metadata.file_path").as("f"), col("_metadata.file_block_start").as("b"))
                 .groupBy("f", "b").count()
                 .collectAsList();
