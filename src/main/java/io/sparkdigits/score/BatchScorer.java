@@ -9,6 +9,7 @@ import io.sparkdigits.data.LineCursor;
 import io.sparkdigits.data.LineParser;
 import io.sparkdigits.model.AtomicPath;
 import io.sparkdigits.model.Model;
+import io.sparkdigits.nn.NetworkSpec;
 import io.sparkdigits.nn.SoftmaxCrossEntropy;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -58,9 +59,12 @@ public final class BatchScorer {
         int classes = model.spec().outputSize();
         LineParser parser = new LineParser(labeled, width, classes);
         boolean header = layout.header();
-        Broadcast<Predictor> predictor = spark.sparkContext().broadcast(
-                new Predictor(model.spec(), model.params(), model.inputScale()),
-                scala.reflect.ClassTag$.MODULE$.apply(Predictor.class));
+        // The weights are broadcast, not a Predictor: in local mode tasks share a broadcast value by
+        // reference, and a Predictor's scratch buffers must belong to one task.
+        Broadcast<float[]> weights = spark.sparkContext().broadcast(model.params(),
+                scala.reflect.ClassTag$.MODULE$.apply(float[].class));
+        NetworkSpec spec = model.spec();
+        float scale = model.inputScale();
         boolean skip = s.skipBadRows();
         // Counted in the write job's result stage, where Spark applies each task's updates once.
         LongAccumulator written = spark.sparkContext().longAccumulator("rows written");
@@ -70,7 +74,7 @@ public final class BatchScorer {
         JavaRDD<Row> rows = CsvFrames.read(spark, layout, spark.sparkContext().defaultParallelism())
                 .queryExecution().toRdd().toJavaRDD()
                 .mapPartitions(it -> scorePartition(new LineCursor(it, parser, header), labeled, keys,
-                        predictor.value(), skip ? skipped : null, bad, probs, written));
+                        new Predictor(spec, weights.value(), scale), skip ? skipped : null, bad, probs, written));
         AtomicPath out = AtomicPath.of(output, conf);
         try {
             var writer = spark.createDataFrame(rows, schema(labeled, classes, probs)).write().mode(SaveMode.ErrorIfExists);
@@ -89,7 +93,7 @@ public final class BatchScorer {
             out.abort();
             throw BadRows.translate(e, layout.header(), conf);
         } finally {
-            predictor.destroy();
+            weights.destroy();
         }
     }
 

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkdigits.model.Model;
 import io.sparkdigits.model.ModelStore;
+import io.sparkdigits.nn.SoftmaxCrossEntropy;
+import io.sparkdigits.score.Predictor;
 import io.sparkdigits.testing.Cli;
 import io.sparkdigits.testing.SparkSessionExtension;
 import io.sparkdigits.testing.TestData;
@@ -79,10 +81,19 @@ class EndToEndTest {
         assertEquals(List.of("file", "row", "label", "prediction", "confidence", "p0", "p1", "p2", "p3", "p4", "p5",
                 "p6", "p7", "p8", "p9"), List.of(pred.columns()));
         TestData.Rows rows = TestData.read(TestData.TEST);
+        Model m = ModelStore.load(model.toString(), new Configuration());
+        Predictor single = new Predictor(m.spec(), m.params(), m.inputScale());
         List<Row> all = pred.orderBy("row").collectAsList();
         long agree = 0;
         for (int i = 0; i < all.size(); i++) {
             Row row = all.get(i);
+            float[] x = single.inputBuffer();
+            for (int c = 0; c < 784; c++) {
+                x[c] = (rows.pixels()[i * 784 + c] & 0xFF) * m.inputScale();
+            }
+            float[] p = single.probabilities(1);
+            assertEquals(SoftmaxCrossEntropy.argmax(p, 0, 10), row.getInt(row.fieldIndex("prediction")),
+                    "row " + i + " predicted as in one thread");
             assertEquals(i, row.getInt(row.fieldIndex("row")), "keys are the 0-based data rows");
             assertEquals(rows.labels()[i], row.getInt(row.fieldIndex("label")), "label of row " + i);
             agree += row.getInt(row.fieldIndex("label")) == row.getInt(row.fieldIndex("prediction")) ? 1 : 0;
