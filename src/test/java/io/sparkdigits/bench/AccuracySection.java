@@ -11,6 +11,9 @@ import io.sparkdigits.train.TrainConfig;
  * sample) with a proportionally higher Adam rate and fewer epochs.
  */
 final class AccuracySection implements Section {
+    /** Names of the two runs, under which later sections find them ({@link BenchContext#run}). */
+    static final String DEFAULT = "default";
+    static final String FAST = "fast";
     static final double[] MILESTONES = {0.97, 0.98};
     static final double[] TARGET_SECONDS = {5, 30};
     static final int FAST_BATCH = 512;
@@ -23,34 +26,33 @@ final class AccuracySection implements Section {
     }
 
     @Override
-    public void run(BenchContext ctx, Report.Section out) {
+    public void run(BenchContext ctx, Report.Part out) {
         DigitData train = ctx.ourTrain().data();
         DigitData test = ctx.ourTest().data();
         TrainConfig preset = TrainConfig.preset("default");
         TrainConfig[] configs = {
-            TrainRun.config("default", ctx.options.hidden(), preset.learningRate(), preset.batchSize(),
+            TrainRun.config(DEFAULT, ctx.options.hidden(), preset.learningRate(), preset.batchSize(),
                     ctx.options.epochs(preset.epochs(), 3)),
-            TrainRun.config("fast", ctx.options.hidden(), FAST_LEARNING_RATE, FAST_BATCH,
+            TrainRun.config(FAST, ctx.options.hidden(), FAST_LEARNING_RATE, FAST_BATCH,
                     ctx.options.epochs(FAST_EPOCHS, 3)),
         };
         for (TrainConfig cfg : configs) {
             TrainRun.Result r = TrainRun.run(cfg, train, test);
             ctx.remember(cfg.preset(), r);
-            String name = cfg.preset() + " (" + describe(cfg) + ")";
+            out.row(cfg.preset() + " = " + describe(cfg) + ": final test acc",
+                    Fmt.percent(r.finalAccuracy()) + " in " + Fmt.seconds(r.seconds()));
             for (int i = 0; i < MILESTONES.length; i++) {
                 var seconds = r.secondsTo(MILESTONES[i]);
-                out.row(name + ": train s to " + Fmt.percent(MILESTONES[i]) + " test acc", Fmt.seconds(seconds), "",
-                        "", "<= " + Fmt.seconds(TARGET_SECONDS[i]),
+                out.row(cfg.preset() + ": train s to " + Fmt.number(100 * MILESTONES[i], 0) + "% test acc",
+                        Fmt.seconds(seconds), "", "", "<= " + Fmt.number(TARGET_SECONDS[i], 0) + " s",
                         seconds.isPresent() && seconds.getAsDouble() <= TARGET_SECONDS[i]);
             }
-            out.row(cfg.preset() + ": test acc after " + cfg.epochs() + " epochs",
-                    Fmt.percent(r.finalAccuracy()) + " in " + Fmt.seconds(r.seconds()));
             out.detail(cfg.preset(), r.toMap());
         }
     }
 
     static String describe(TrainConfig c) {
         return c.optimizer() + " " + c.learningRate() + " " + c.schedule() + ", batch " + c.batchSize() + ", "
-                + c.epochs() + " ep";
+                + c.epochs() + " epochs";
     }
 }

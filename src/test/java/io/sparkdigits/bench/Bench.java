@@ -67,7 +67,7 @@ public final class Bench {
                 }
                 System.err.println("bench: " + s.name() + " ...");
                 long start = System.nanoTime();
-                Report.Section out = report.section(s.name());
+                Report.Part out = report.part(s.name());
                 try {
                     s.run(ctx, out);
                 } catch (Exception e) {

@@ -25,7 +25,7 @@ final class KernelSection implements Section {
     }
 
     @Override
-    public void run(BenchContext ctx, Report.Section out) {
+    public void run(BenchContext ctx, Report.Part out) {
         Map<String, Double> measured = figures.get();
         if (measured.isEmpty()) {
             out.row("kernel micro-benchmark", "not in this build");

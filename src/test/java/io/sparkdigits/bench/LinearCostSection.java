@@ -34,7 +34,7 @@ final class LinearCostSection implements Section {
     }
 
     @Override
-    public void run(BenchContext ctx, Report.Section out) throws IOException {
+    public void run(BenchContext ctx, Report.Part out) throws IOException {
         TrainConfig preset = TrainConfig.preset("default");
         DigitData one = ctx.ourTrain().data();
         Measured x1 = measure(ctx, one, TrainRun.config("linear-1x", ctx.options.hidden(), preset.learningRate(),

@@ -22,7 +22,7 @@ final class LoadSection implements Section {
     }
 
     @Override
-    public void run(BenchContext ctx, Report.Section out) {
+    public void run(BenchContext ctx, Report.Part out) {
         BenchContext.Loaded<DigitData> ours = ctx.ourTrain();
         long rows = ours.data().rows();
         long pixels = rows * ours.data().width();

@@ -13,7 +13,7 @@ final class MachineSection implements Section {
     }
 
     @Override
-    public void run(BenchContext ctx, Report.Section out) {
+    public void run(BenchContext ctx, Report.Part out) {
         String cpu = cpuModel().orElse("unknown");
         String jvm = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
         out.row("cores (nproc)", Integer.toString(Runtime.getRuntime().availableProcessors()));

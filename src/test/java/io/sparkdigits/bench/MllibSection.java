@@ -32,7 +32,7 @@ final class MllibSection implements Section {
     }
 
     @Override
-    public void run(BenchContext ctx, Report.Section out) {
+    public void run(BenchContext ctx, Report.Part out) {
         if (ctx.options.skipMllib()) {
             out.row("MLlib", "skipped (--skip-mllib)");
             return;
@@ -76,10 +76,10 @@ final class MllibSection implements Section {
     }
 
     /** The ratio row for each of our runs the accuracy section left. */
-    private static void compare(BenchContext ctx, Report.Section out, Fit best) {
+    private static void compare(BenchContext ctx, Report.Part out, Fit best) {
         String figure = "train s to MLlib's best test acc (" + Fmt.percent(best.accuracy()) + ")";
         boolean any = false;
-        for (String run : new String[] {"default", "fast"}) {
+        for (String run : new String[] {AccuracySection.DEFAULT, AccuracySection.FAST}) {
             var ours = ctx.run(run);
             if (ours.isEmpty()) {
                 continue;

@@ -14,7 +14,7 @@ final class OverheadSection implements Section {
     }
 
     @Override
-    public void run(BenchContext ctx, Report.Section out) {
+    public void run(BenchContext ctx, Report.Part out) {
         int repeats = ctx.options.quick() ? 20 : 200;
         StepOverhead.Result r = StepOverhead.measure(ctx.spark, repeats);
         out.row("empty 2-task job", Fmt.ms(r.emptyJobMs()));

@@ -36,11 +36,11 @@ final class Report {
     private final Map<String, Map<String, Object>> details = new LinkedHashMap<>();
     private final Map<String, Object> header = new LinkedHashMap<>();
 
-    /** The figures of one section, written through {@link #row} and {@link #detail}. */
-    final class Section {
+    /** The part of the report one section writes, through {@link #row} and {@link #detail}. */
+    final class Part {
         private final String name;
 
-        private Section(String name) {
+        private Part(String name) {
             this.name = name;
         }
 
@@ -58,8 +58,8 @@ final class Report {
         }
     }
 
-    Section section(String name) {
-        return new Section(name);
+    Part part(String section) {
+        return new Part(section);
     }
 
     /** Run-level facts (options, time), first in the JSON. */

@@ -26,9 +26,9 @@ final class ScoringSection implements Section {
     }
 
     @Override
-    public void run(BenchContext ctx, Report.Section out) throws Exception {
+    public void run(BenchContext ctx, Report.Part out) throws Exception {
         String input = ctx.trainPath();
-        Model model = ctx.run("default").map(TrainRun.Result::model).orElseGet(() -> standInModel(ctx));
+        Model model = ctx.run(AccuracySection.DEFAULT).map(TrainRun.Result::model).orElseGet(() -> standInModel(ctx));
         Path ourDir = ctx.scratch("scoring-ours");
         long start = System.nanoTime();
         long rows = BatchScorer.score(ctx.spark, model, input, ourDir.resolve("predictions").toString(),

@@ -9,5 +9,5 @@ interface Section {
     /** The name {@code --sections} selects it by, one of {@link BenchOptions#SECTIONS}. */
     String name();
 
-    void run(BenchContext ctx, Report.Section out) throws Exception;
+    void run(BenchContext ctx, Report.Part out) throws Exception;
 }

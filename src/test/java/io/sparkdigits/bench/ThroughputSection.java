@@ -17,7 +17,7 @@ final class ThroughputSection implements Section {
     }
 
     @Override
-    public void run(BenchContext ctx, Report.Section out) {
+    public void run(BenchContext ctx, Report.Part out) {
         DigitData train = ctx.ourTrain().data();
         int epochs = ctx.options.epochs(2, 1);
         int defaultBatch = TrainConfig.preset("default").batchSize();
