@@ -1,6 +1,7 @@
 package io.sparkdigits.bench;
 
 import io.sparkdigits.cli.UsageException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -76,6 +77,8 @@ public final class Bench {
                     e.printStackTrace();
                 }
                 out.detail("sectionSeconds", (System.nanoTime() - start) / 1e9);
+                // Above the core count while only the bench runs means another process took CPU: figures suspect.
+                out.detail("loadAverageAfter", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             }
         } finally {
             spark.stop();
