@@ -1,0 +1,110 @@
+package io.sparkdigits.bench;
+
+import io.sparkdigits.cli.UsageException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code submit/bench}: spark-digits against Spark MLlib's MultilayerPerceptronClassifier on the
+ * same data, master and session. Runs the selected sections in a fixed order, prints the table
+ * (figure | ours | MLlib | ratio | target | met?) on stdout, progress on stderr, and writes the
+ * table with every raw number as JSON. A section that fails is reported and the others still run;
+ * the exit code is then 1. What each section times is described in {@code docs/performance.md}.
+ */
+public final class Bench {
+    private Bench() {
+    }
+
+    /** Every section, in {@link BenchOptions#SECTIONS} order. */
+    static List<Section> sections() {
+        return List.of(
+                new MachineSection(),
+                // Kernel micro-benchmark: replace NONE by KernelBench::figures once KernelBench is merged.
+                new KernelSection(KernelSection.NONE),
+                new LoadSection(),
+                new OverheadSection(),
+                new ThroughputSection(),
+                new AccuracySection(),
+                new MllibSection(),
+                new ScoringSection(),
+                new LinearCostSection());
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (UsageException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.err.println("Run 'submit/bench --help' for the options.");
+            System.exit(2);
+            return;
+        }
+        if (options == null) {
+            System.out.print(BenchOptions.usage());
+            return;
+        }
+        System.exit(run(options));
+    }
+
+    static int run(BenchOptions options) throws Exception {
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Report report = new Report();
+        report.header("started", stamp);
+        report.header("options", options.toMap());
+        boolean failed = false;
+        SparkSession spark = session(options.master());
+        try (BenchContext ctx = new BenchContext(spark, options)) {
+            report.header("trainData", ctx.trainPath());
+            report.header("testData", ctx.testPath());
+            for (Section s : sections()) {
+                if (!options.runs(s.name())) {
+                    continue;
+                }
+                System.err.println("bench: " + s.name() + " ...");
+                long start = System.nanoTime();
+                Report.Part out = report.part(s.name());
+                try {
+                    s.run(ctx, out);
+                } catch (Exception e) {
+                    failed = true;
+                    out.row("FAILED", e.toString());
+                    e.printStackTrace();
+                }
+                out.detail("sectionSeconds", (System.nanoTime() - start) / 1e9);
+                // Above the core count while only the bench runs means another process took CPU: figures suspect.
+                out.detail("loadAverageAfter", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            }
+        } finally {
+            spark.stop();
+        }
+        System.out.println();
+        System.out.print(report.table());
+        Path json = report.write(options.out(), stamp);
+        System.out.printf(Locale.ROOT, "%nwritten to %s and %s%s%n", json, options.out().resolve("latest.json"),
+                options.quick() ? " (--quick: smoke figures on a 6,000-row subset, not results)" : "");
+        return failed ? 1 : 0;
+    }
+
+    /**
+     * The one session of the run. Broadcasts uncompressed as the {@code spark-digits} CLI sets them
+     * (weights are random floats that compression only slows). The executors find the bench and
+     * application classes on the shared filesystem when the master is not local.
+     */
+    private static SparkSession session(String master) {
+        String classes = Path.of("target/test-classes").toAbsolutePath() + java.io.File.pathSeparator
+                + Path.of("target/classes").toAbsolutePath();
+        return SparkSession.builder()
+                .master(master)
+                .appName("spark-digits bench")
+                .config("spark.ui.enabled", "false")
+                .config("spark.broadcast.compress", "false")
+                .config("spark.executor.extraClassPath", classes)
+                .getOrCreate();
+    }
+}

@@ -1,0 +1,101 @@
+package io.sparkdigits.bench;
+
+import io.sparkdigits.cli.Options;
+import io.sparkdigits.cli.UsageException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmark's command line. {@code --quick} shrinks every measurement (a 6,000-row subset,
+ * few epochs and MLlib iterations) so that the whole bench runs in a couple of minutes while
+ * developing; its figures are smoke values, not results.
+ *
+ * @param hidden     hidden widths of the network every section trains (784-128-64-10 by default)
+ * @param partitions training partitions; 0 means the session's default parallelism
+ */
+public record BenchOptions(String train, String test, String master, boolean quick, boolean skipMllib,
+                           int[] mllibIters, List<String> sections, int[] hidden, int partitions, Path out) {
+
+    /** Every section, in the order they run. */
+    public static final List<String> SECTIONS = List.of(
+            "machine", "kernels", "load", "overhead", "throughput", "accuracy", "mllib", "scoring", "linear");
+
+    /** Rows of the {@code --quick} subsets of the training and test files. */
+    static final int QUICK_TRAIN_ROWS = 6_000;
+    static final int QUICK_TEST_ROWS = 1_000;
+
+    static Options spec() {
+        return new Options("bench", """
+                Measures spark-digits against Spark MLlib's MultilayerPerceptronClassifier on the same data, in
+                one SparkSession: load, step overhead, training throughput, time to accuracy, MLlib L-BFGS fits,
+                batch scoring and linear cost. Prints a table and writes it as JSON to OUT/bench-<time>.json and
+                OUT/latest.json. Sections, in the order they run:
+                """ + "  " + String.join(",", SECTIONS))
+                .value("train", "CSV", "training CSV (default data/mnist/mnist_train.csv)")
+                .value("test", "CSV", "test CSV (default data/mnist/mnist_test.csv)")
+                .value("master", "URL", "Spark master (default local[2])")
+                .flag("quick", "smoke run: first 6,000 train / 1,000 test rows, few epochs, MLlib maxIter 5,10")
+                .flag("skip-mllib", "measure spark-digits only")
+                .value("mllib-iters", "N,N", "MLlib maxIter of each fit (default 100,200)")
+                .value("sections", "LIST", "comma-separated sections to run (default all)")
+                .value("hidden", "N,N", "hidden layer widths of every network trained (default 128,64)")
+                .value("partitions", "N", "training partitions (default: the master's default parallelism)")
+                .value("out", "DIR", "where the JSON goes (default target/bench)");
+    }
+
+    /** Parses {@code args}; null if help was asked for. */
+    public static BenchOptions parse(String[] args) {
+        Options o = spec();
+        if (!o.parse(args)) {
+            return null;
+        }
+        boolean quick = o.flag("quick");
+        List<String> sections = o.has("sections") ? List.of(o.string("sections").split(",")) : SECTIONS;
+        for (String s : sections) {
+            if (!SECTIONS.contains(s)) {
+                throw new UsageException("unknown section '" + s + "' (expected some of " + String.join(",", SECTIONS) + ")");
+            }
+        }
+        return new BenchOptions(
+                o.string("train", "data/mnist/mnist_train.csv"),
+                o.string("test", "data/mnist/mnist_test.csv"),
+                o.string("master", "local[2]"),
+                quick,
+                o.flag("skip-mllib"),
+                o.has("mllib-iters") ? o.sizes("mllib-iters") : quick ? new int[] {5, 10} : new int[] {100, 200},
+                SECTIONS.stream().filter(sections::contains).toList(),
+                o.has("hidden") ? o.sizes("hidden") : new int[] {128, 64},
+                o.integer("partitions", 0, 0, 10_000),
+                Path.of(o.string("out", "target/bench")));
+    }
+
+    static String usage() {
+        return spec().usage().replaceFirst("spark-digits bench", "submit/bench");
+    }
+
+    public boolean runs(String section) {
+        return sections.contains(section);
+    }
+
+    /** Epochs of a training run: {@code full} normally, {@code quick} under {@code --quick}. */
+    int epochs(int full, int quickEpochs) {
+        return quick ? quickEpochs : full;
+    }
+
+    Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("train", train);
+        m.put("test", test);
+        m.put("master", master);
+        m.put("quick", quick);
+        m.put("skipMllib", skipMllib);
+        m.put("mllibIters", Arrays.stream(mllibIters).boxed().toList());
+        m.put("sections", sections);
+        m.put("hidden", Arrays.stream(hidden).boxed().toList());
+        m.put("partitions", partitions);
+        return m;
+    }
+}

@@ -1,0 +1,37 @@
+package io.sparkdigits.bench;
+
+import io.sparkdigits.data.DigitData;
+import io.sparkdigits.train.TrainConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Training samples per second of our trainer at the default batch size and at two larger ones:
+ * rows trained over the trainer's epoch time (load and evaluation excluded, every Spark cost of a
+ * step included), the default preset's optimizer on the bench network.
+ */
+final class ThroughputSection implements Section {
+    @Override
+    public String name() {
+        return "throughput";
+    }
+
+    @Override
+    public void run(BenchContext ctx, Report.Part out) {
+        DigitData train = ctx.ourTrain().data();
+        int epochs = ctx.options.epochs(2, 1);
+        int defaultBatch = TrainConfig.preset("default").batchSize();
+        Map<String, Object> runs = new LinkedHashMap<>();
+        for (int batch : new int[] {defaultBatch, 512, 2048}) {
+            TrainConfig cfg = TrainRun.config("throughput-b" + batch, ctx.options.hidden(),
+                    TrainConfig.preset("default").learningRate(), batch, epochs);
+            TrainRun.Result r = TrainRun.run(cfg, train, null);
+            String label = batch == defaultBatch
+                    ? "train samples/s, " + r.setup().spec() + ", batch " + batch + " (default), " + epochs + " epoch(s)"
+                    : "train samples/s, batch " + batch;
+            out.row(label, Fmt.rate(r.samplesPerSecond()));
+            runs.put("batch" + batch, r.toMap());
+        }
+        out.detail("runs", runs);
+    }
+}
