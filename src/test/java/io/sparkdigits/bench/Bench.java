@@ -24,8 +24,7 @@ public final class Bench {
     static List<Section> sections() {
         return List.of(
                 new MachineSection(),
-                // Kernel micro-benchmark: replace NONE by KernelBench::figures once KernelBench is merged.
-                new KernelSection(KernelSection.NONE),
+                new KernelSection(KernelBench::figures),
                 new LoadSection(),
                 new OverheadSection(),
                 new ThroughputSection(),

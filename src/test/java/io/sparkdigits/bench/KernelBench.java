@@ -86,6 +86,24 @@ public final class KernelBench {
         }
     }
 
+    /**
+     * The figures for {@code submit/bench}: the FP32 FMA peaks per core and, for every measured
+     * product, GFLOPS per core of each path and the vector path's share of the peak.
+     */
+    public static Map<String, Double> figures() {
+        Report r = measure(ROWS);
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("FP32 FMA peak per core, vector (GFLOPS)", r.vectorPeak());
+        out.put("FP32 FMA peak per core, scalar (GFLOPS)", r.scalarPeak());
+        for (Row row : r.rows()) {
+            String name = row.op() + " " + row.nIn() + "->" + row.nOut() + " " + row.input() + ", " + row.rows() + " rows";
+            out.put(name + ": scalar GFLOPS", row.scalar());
+            out.put(name + ": vector GFLOPS", row.vector());
+            out.put(name + ": vector % of peak", row.vectorPercentOfPeak());
+        }
+        return out;
+    }
+
     /** Prints the table; an optional argument sets the batch rows (default {@value #ROWS}). */
     public static void main(String[] args) {
         Report report = measure(args.length > 0 ? Integer.parseInt(args[0]) : ROWS);

@@ -5,9 +5,7 @@ import java.util.function.Supplier;
 
 /**
  * The plug for a kernel micro-benchmark (single-JVM matrix products, GFLOPS): any source of
- * {@code name -> number} pairs. {@link Bench} builds this section with {@link #NONE} until a
- * {@code KernelBench} exists on this branch; wiring it in is the one line
- * {@code new KernelSection(KernelBench::figures)} there.
+ * {@code name -> number} pairs; {@link Bench} plugs in {@link KernelBench#figures}.
  */
 final class KernelSection implements Section {
     /** No kernel benchmark in this build. */

@@ -66,7 +66,7 @@ final class ScoringSection implements Section {
         Path dir = ctx.scratch("scoring-ours");
         long start = System.nanoTime();
         long rows = BatchScorer.score(ctx.spark, model, input, dir.resolve("predictions").toString(),
-                new BatchScorer.Settings(CsvLayout.Header.AUTO, false, "csv", false));
+                new BatchScorer.Settings(CsvLayout.Header.AUTO, false, "csv", false)).rows();
         double seconds = (System.nanoTime() - start) / 1e9;
         BenchContext.deleteTree(dir);
         return new Scored(rows, seconds);

@@ -4,6 +4,7 @@ import io.sparkdigits.data.DigitData;
 import io.sparkdigits.eval.Evaluator;
 import io.sparkdigits.model.Model;
 import io.sparkdigits.score.Predictor;
+import io.sparkdigits.train.JobDeadline;
 import io.sparkdigits.train.SparkGradients;
 import io.sparkdigits.train.TrainConfig;
 import io.sparkdigits.train.TrainSetup;
@@ -95,7 +96,7 @@ final class TrainRun {
         TrainSetup setup = TrainSetup.of(cfg, train.width(), train.rowsPerPartition(), train.maxValue(), 10);
         float[] params = setup.initialParams();
         List<Epoch> epochs = new ArrayList<>();
-        setup.trainer(new SparkGradients(train.shards(), setup.kernel(), 2)).train(params, 0, (stats, p) -> {
+        setup.trainer(new SparkGradients(train.shards(), setup.kernel(), 2, JobDeadline.none(train.shards().context()))).train(params, 0, (stats, p) -> {
             Double accuracy = test == null ? null : Evaluator.evaluate(test.shards(),
                     new Predictor(setup.spec(), p, setup.scale()), setup.split(), Evaluator.Rows.ALL).accuracy();
             double before = epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1).cumulativeSeconds();
