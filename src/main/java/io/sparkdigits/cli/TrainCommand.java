@@ -24,7 +24,7 @@ final class TrainCommand implements Command {
                 .required("train", "PATH", "labeled training CSV: a file, folder or glob, plain or .gz")
                 .value("test", "PATH", "labeled test CSV, scored after every epoch and at the end")
                 .required("model", "PATH", "model directory to write (any Hadoop path: file://, hdfs://, s3a://)")
-                .value("preset", "NAME", "default (784-256-128-10 relu, adam, batch 1024), relu10 (784-10-10 relu, full-batch GD)"
+                .value("preset", "NAME", "default (784-256-128-10 relu, adam, batch 2048), relu10 (784-10-10 relu, full-batch GD)"
                         + " or sigmoid128 (784-128-64-10 sigmoid, SGD)")
                 .value("layers", "SIZES", "all widths, e.g. 784,128,64,10 (first = input width, last = 10)")
                 .value("hidden", "SIZES", "hidden widths only, e.g. 128,64")

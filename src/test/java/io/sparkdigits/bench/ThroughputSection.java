@@ -22,7 +22,7 @@ final class ThroughputSection implements Section {
         int epochs = ctx.options.epochs(2, 1);
         int defaultBatch = TrainConfig.preset("default").batchSize();
         Map<String, Object> runs = new LinkedHashMap<>();
-        for (int batch : new int[] {defaultBatch, 512, 2048}) {
+        for (int batch : java.util.stream.IntStream.of(defaultBatch, 512, 1024, 4096).distinct().toArray()) {
             TrainConfig cfg = TrainRun.config("throughput-b" + batch, ctx.options.hidden(),
                     TrainConfig.preset("default").learningRate(), batch, epochs);
             TrainRun.Result r = TrainRun.run(cfg, train, null);
