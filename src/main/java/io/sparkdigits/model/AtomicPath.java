@@ -19,6 +19,10 @@ public final class AtomicPath {
     private final Path target;
     private final Path temp;
 
+    FileSystem fs() {
+        return fs;
+    }
+
     private AtomicPath(FileSystem fs, Path target) {
         this.fs = fs;
         this.target = target;
@@ -47,12 +51,22 @@ public final class AtomicPath {
 
     /** Moves the temporary output into place, replacing what was there. */
     public void commit() throws IOException {
+        commit(() -> { });
+    }
+
+    /** A step run between moving the old output aside and moving the new one in (tests fail there). */
+    interface Step {
+        void run() throws IOException;
+    }
+
+    void commit(Step afterMovedAside) throws IOException {
         Path old = sibling(target, "._old-" + UUID.randomUUID());
         boolean hadOld = fs.exists(target);
         if (hadOld && !fs.rename(target, old)) {
             throw new IOException("cannot move the existing " + target + " aside to " + old);
         }
         try {
+            afterMovedAside.run();
             if (!fs.rename(temp, target)) {
                 throw new IOException("cannot rename " + temp + " to " + target);
             }
@@ -62,10 +76,12 @@ public final class AtomicPath {
             }
             throw e;
         }
-        if (hadOld) {
-            fs.delete(old, true);
+        if (hadOld && !fs.delete(old, true)) {
+            LOG.log(System.Logger.Level.WARNING, "written " + target + ", but the previous version is left at " + old);
         }
     }
+
+    private static final System.Logger LOG = System.getLogger(AtomicPath.class.getName());
 
     /** Deletes the temporary output, after a failure. */
     public void abort() {

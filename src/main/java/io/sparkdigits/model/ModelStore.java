@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.zip.CRC32;
 
 /**
@@ -103,16 +102,11 @@ public final class ModelStore {
 
     static void save(Model m, String path, Configuration conf, SaveHook hook) throws IOException {
         Objects.requireNonNull(m, "model");
-        Path raw = new Path(Objects.requireNonNull(path, "path"));
-        FileSystem fs = raw.getFileSystem(conf);
-        Path target = fs.makeQualified(raw);
-        if (target.getParent() == null) {
-            throw new IOException("cannot save a model at the root of a file system: " + target);
-        }
+        AtomicPath out = AtomicPath.of(Objects.requireNonNull(path, "path"), conf);
+        FileSystem fs = out.fs();
+        Path target = out.target();
+        Path tmp = out.temp();
         checkReplaceable(fs, target);
-        String id = UUID.randomUUID().toString();
-        Path tmp = sibling(target, "._tmp-" + id);
-        Path old = sibling(target, "._old-" + id);
         boolean committed = false;
         try {
             if (!fs.mkdirs(tmp)) {
@@ -128,61 +122,18 @@ public final class ModelStore {
                 hook.after(file);
             }
             manifest.set("info", JSON.valueToTree(m.info()));
-            try (FSDataOutputStream out = fs.create(new Path(tmp, MANIFEST), false)) {
-                out.write(JSON.writeValueAsBytes(manifest));
-                out.write('\n');
+            try (FSDataOutputStream stream = fs.create(new Path(tmp, MANIFEST), false)) {
+                stream.write(JSON.writeValueAsBytes(manifest));
+                stream.write('\n');
             }
             hook.after(MANIFEST);
-            committed = commit(fs, tmp, target, old, hook);
+            checkReplaceable(fs, target);
+            out.commit(() -> hook.after("renamed-old"));
+            committed = true;
         } finally {
             if (!committed) {
-                deleteQuietly(fs, tmp);
+                out.abort();
             }
-        }
-    }
-
-    /** Swaps the finished temp directory in; returns normally only once {@code target} is the new model. */
-    private static boolean commit(FileSystem fs, Path tmp, Path target, Path old, SaveHook hook) throws IOException {
-        boolean hadOld = fs.exists(target);
-        if (hadOld) {
-            checkReplaceable(fs, target);
-            if (!fs.rename(target, old)) {
-                throw new IOException("cannot move the existing model " + target + " aside to " + old);
-            }
-        }
-        try {
-            hook.after("renamed-old");
-            if (!fs.rename(tmp, target)) {
-                throw new IOException("cannot rename " + tmp + " to " + target);
-            }
-        } catch (IOException | RuntimeException e) {
-            if (hadOld) {
-                restore(fs, old, target, e);
-            }
-            throw e;
-        }
-        if (hadOld) {
-            try {
-                if (!fs.delete(old, true)) {
-                    LOG.log(System.Logger.Level.WARNING, "model saved to " + target
-                            + ", but the previous version could not be deleted: " + old);
-                }
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "model saved to " + target
-                        + ", but the previous version could not be deleted: " + old, e);
-            }
-        }
-        return true;
-    }
-
-    private static void restore(FileSystem fs, Path old, Path target, Exception failure) {
-        try {
-            if (fs.exists(target) || !fs.rename(old, target)) {
-                failure.addSuppressed(new IOException("could not restore the previous model; it is at " + old));
-            }
-        } catch (IOException e) {
-            e.addSuppressed(new IOException("the previous model is at " + old));
-            failure.addSuppressed(e);
         }
     }
 
@@ -388,18 +339,6 @@ public final class ModelStore {
         if (!fs.exists(new Path(target, MANIFEST)) && fs.listStatus(target).length > 0) {
             throw new IOException("refusing to replace " + target + ": it is a non-empty directory without "
                     + MANIFEST);
-        }
-    }
-
-    private static Path sibling(Path p, String suffix) {
-        return new Path(p.getParent(), p.getName() + suffix);
-    }
-
-    private static void deleteQuietly(FileSystem fs, Path dir) {
-        try {
-            fs.delete(dir, true);
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not delete temporary model directory " + dir, e);
         }
     }
 
