@@ -13,8 +13,8 @@ import org.apache.spark.sql.SparkSession;
  * {@code submit/bench}: spark-digits against Spark MLlib's MultilayerPerceptronClassifier on the
  * same data, master and session. Runs the selected sections in a fixed order, prints the table
  * (figure | ours | MLlib | ratio | target | met?) on stdout, progress on stderr, and writes the
- * table with every raw number as JSON. A section that fails is reported and the others still run;
- * the exit code is then 1. What each section times is described in {@code docs/performance.md}.
+ * table with every raw number as JSON, after every section ({@code "complete": false} until the
+ * end). A section that fails is reported and the others still run; the exit code is then 1. What each section times is described in {@code docs/performance.md}.
  */
 public final class Bench {
     private Bench() {
@@ -56,6 +56,7 @@ public final class Bench {
         Report report = new Report();
         report.header("started", stamp);
         report.header("options", options.toMap());
+        report.header("complete", false);
         boolean failed = false;
         SparkSession spark = session(options.master());
         try (BenchContext ctx = new BenchContext(spark, options)) {
@@ -78,7 +79,9 @@ public final class Bench {
                 out.detail("sectionSeconds", (System.nanoTime() - start) / 1e9);
                 // Above the core count while only the bench runs means another process took CPU: figures suspect.
                 out.detail("loadAverageAfter", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                report.write(options.out(), stamp); // so an interrupted run still leaves what it measured
             }
+            report.header("complete", true);
         } finally {
             spark.stop();
         }
