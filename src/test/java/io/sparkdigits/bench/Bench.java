@@ -14,7 +14,8 @@ import org.apache.spark.sql.SparkSession;
  * same data, master and session. Runs the selected sections in a fixed order, prints the table
  * (figure | ours | MLlib | ratio | target | met?) on stdout, progress on stderr, and writes the
  * table with every raw number as JSON, after every section ({@code "complete": false} until the
- * end). A section that fails is reported and the others still run; the exit code is then 1. What each section times is described in {@code docs/performance.md}.
+ * end). A section that fails is reported and the others still run; the exit code is then 1. What
+ * each section times is described in {@code docs/performance.md}.
  */
 public final class Bench {
     private Bench() {
