@@ -1,6 +1,7 @@
 package io.sparkdigits.train;
 
 import io.sparkdigits.data.DigitData;
+import io.sparkdigits.eval.EvaluationReport;
 import io.sparkdigits.eval.Evaluator;
 import io.sparkdigits.score.Predictor;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ final class EpochReporter implements Trainer.Listener {
     private final JobDeadline deadline;
     private final Configuration hadoop;
     private final List<Map<String, Object>> history = new ArrayList<>();
+    private EvaluationReport lastTest;
 
     EpochReporter(TrainSetup setup, TrainJob.Paths paths, DigitData train, DigitData test, JobDeadline deadline,
                   Configuration hadoop) {
@@ -43,14 +45,20 @@ final class EpochReporter implements Trainer.Listener {
         return history;
     }
 
+    /** The test report after the last epoch run, or null if none ran or there is no test set. */
+    EvaluationReport lastTest() {
+        return lastTest;
+    }
+
     @Override
     public void epochEnd(EpochStats stats, float[] params) {
         Predictor predictor = new Predictor(setup.spec(), params, setup.scale());
         String after = " after epoch " + stats.epoch();
         Double val = setup.config().validation() > 0 ? deadline.run("validation" + after, () -> Evaluator.evaluate(
                 train.shards(), predictor, setup.split(), Evaluator.Rows.VALIDATION)).accuracy() : null;
-        Double tst = test != null ? deadline.run("test evaluation" + after, () -> Evaluator.evaluate(
-                test.shards(), predictor, setup.split(), Evaluator.Rows.ALL)).accuracy() : null;
+        lastTest = test != null ? deadline.run("test evaluation" + after, () -> Evaluator.evaluate(
+                test.shards(), predictor, setup.split(), Evaluator.Rows.ALL)) : null;
+        Double tst = lastTest != null ? lastTest.accuracy() : null;
         LOG.info(epochLine(stats, val, tst));
         history.add(historyEntry(stats, val, tst));
         int every = paths.checkpointEvery();

@@ -91,8 +91,10 @@ public final class TrainJob {
         info.put("created", Instant.now().toString());
         info.put("sparkVersion", spark.version());
         if (test != null) {
-            EvaluationReport report = deadline.run("final test evaluation", () -> Evaluator.evaluate(
-                    test.shards(), new Predictor(spec, params, setup.scale()), setup.split(), Evaluator.Rows.ALL));
+            // The last epoch scored these very weights already; evaluate only if no epoch ran (resumed at the end).
+            EvaluationReport report = reporter.lastTest() != null ? reporter.lastTest()
+                    : deadline.run("final test evaluation", () -> Evaluator.evaluate(
+                            test.shards(), new Predictor(spec, params, setup.scale()), setup.split(), Evaluator.Rows.ALL));
             info.put("testMetrics", report.toMap());
             System.out.printf(Locale.ROOT, "test accuracy %.2f%% (%d rows), mean loss %.4f%n",
                     100 * report.accuracy(), report.rows(), report.meanLoss());
