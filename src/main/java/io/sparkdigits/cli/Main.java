@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkException;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -115,9 +116,27 @@ public final class Main {
             err.println(prefix + BadRows.find(e).getMessage());
             return 2;
         }
+        String aborted = abortedJob(e);
+        if (aborted != null) {
+            // Spark has already logged the task failures; its message is a page with the driver's
+            // stack trace appended, of which the first line says what failed where.
+            err.println(prefix + "a Spark job failed: " + aborted + " (the Spark log above and the executor logs say more)");
+            return 1;
+        }
         err.println(prefix + e.getMessage());
         e.printStackTrace(err);
         return 1;
+    }
+
+    /** The first line of a "Job aborted" SparkException in {@code e}'s causes, or null. */
+    static String abortedJob(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            String m = c.getMessage();
+            if (c instanceof SparkException && m != null && m.startsWith("Job aborted")) {
+                return m.lines().findFirst().orElse(m).strip();
+            }
+        }
+        return null;
     }
 
     static String usage() {
