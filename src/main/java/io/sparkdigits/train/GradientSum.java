@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * the more accurate order.
  */
 public final class GradientSum implements Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
     /** Complete nodes not yet combined, by {@code level << 32 | index}; few at any time. */
     private final TreeMap<Long, Node> nodes = new TreeMap<>();
@@ -127,8 +127,9 @@ public final class GradientSum implements Serializable {
             return;
         }
         float inv = (float) (1.0 / r.count);
+        float[] grad = r.grad();
         for (int i = 0; i < out.length; i++) {
-            out[i] = r.grad[i] * inv;
+            out[i] = grad[i] * inv;
         }
     }
 
@@ -146,25 +147,32 @@ public final class GradientSum implements Serializable {
 
     /** One tree node: sums over its partitions. */
     private static final class Node implements Serializable {
-        private static final long serialVersionUID = 1L;
-        final float[] grad;
+        private static final long serialVersionUID = 2L;
+        /** The sum itself; shipped in bulk, as it is most of a task's result. */
+        final FloatPayload payload;
         final double loss;
         final long correct;
         final long count;
 
         Node(float[] grad, double loss, long correct, long count) {
-            this.grad = grad;
+            this.payload = new FloatPayload(grad);
             this.loss = loss;
             this.correct = correct;
             this.count = count;
         }
 
+        float[] grad() {
+            return payload.values();
+        }
+
         /** {@code this + right}, reusing this node's array. */
         Node plus(Node right) {
-            for (int i = 0; i < grad.length; i++) {
-                grad[i] += right.grad[i];
+            float[] sum = grad();
+            float[] other = right.grad();
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += other[i];
             }
-            return new Node(grad, loss + right.loss, correct + right.correct, count + right.count);
+            return new Node(sum, loss + right.loss, correct + right.correct, count + right.count);
         }
     }
 }

@@ -37,15 +37,15 @@ public final class PartitionGradient implements Serializable {
         int from = plan.sliceStart(order.length, step);
         int to = plan.sliceEnd(order.length, step);
         Scratch s = Scratch.get(spec);
-        java.util.Arrays.fill(s.grad, 0f);
+        // A fresh array, not scratch: the sum travels to the driver while this thread runs on.
+        float[] grad = new float[spec.numParams()];
         BatchStats stats = new BatchStats();
         for (int at = from; at < to; at += CHUNK) {
             int end = Math.min(to, at + CHUNK);
             shard.gather(order, at, end, scale, s.x, s.y);
-            Mlp.accumulateGradient(spec, params, s.x, s.y, 0, end - at, s.grad, s.workspace, stats);
+            Mlp.accumulateGradient(spec, params, s.x, s.y, 0, end - at, grad, s.workspace, stats);
         }
-        // A fresh array: the sum travels to the driver while the scratch serves the next step.
-        return GradientSum.leaf(partition, partitions, s.grad.clone(), stats.lossSum(), stats.correct(), stats.count());
+        return GradientSum.leaf(partition, partitions, grad, stats.lossSum(), stats.correct(), stats.count());
     }
 
     /**
@@ -75,13 +75,11 @@ public final class PartitionGradient implements Serializable {
         final NetworkSpec spec;
         final float[] x;
         final byte[] y = new byte[CHUNK];
-        final float[] grad;
         final Mlp.Workspace workspace;
 
         private Scratch(NetworkSpec spec) {
             this.spec = spec;
             this.x = new float[CHUNK * spec.inputSize()];
-            this.grad = new float[spec.numParams()];
             this.workspace = new Mlp.Workspace(spec, CHUNK);
         }
 

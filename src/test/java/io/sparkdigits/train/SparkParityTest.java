@@ -1,7 +1,9 @@
 package io.sparkdigits.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkdigits.data.CsvLayout;
 import io.sparkdigits.data.DigitData;
@@ -13,6 +15,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Spark changes where the arithmetic runs, never its result: training through Spark jobs gives
@@ -59,14 +63,28 @@ class SparkParityTest {
         }
     }
 
-    @Test
-    void manyPartitionsOnSparkEqualTheSamePartitionsInOneJvm() {
-        DigitData data = load(3);
+    /** 3 partitions are merged on the driver; 7 go through treeAggregate's executor level. */
+    @ParameterizedTest
+    @ValueSource(ints = {3, 7})
+    void manyPartitionsOnSparkEqualTheSamePartitionsInOneJvm(int partitions) {
+        assertEquals(partitions > 5, SparkGradients.treeHasLevels(partitions, 2));
+        DigitData data = load(partitions);
         try {
             List<Shard> shards = data.shards().collect();
             assertArrayEquals(trainLocally(shards, data.maxValue()), trainOnSpark(data));
         } finally {
             data.release();
+        }
+    }
+
+    @Test
+    void treeAggregateHasLevelsFromSixPartitionsAtDepthTwo() {
+        for (int n = 1; n <= 5; n++) {
+            assertFalse(SparkGradients.treeHasLevels(n, 2), n + " partitions");
+        }
+        for (int n : new int[] {6, 7, 64, 1000}) {
+            assertTrue(SparkGradients.treeHasLevels(n, 2), n + " partitions");
+            assertFalse(SparkGradients.treeHasLevels(n, 1), "depth 1 never has levels");
         }
     }
 }
