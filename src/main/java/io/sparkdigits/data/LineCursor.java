@@ -53,7 +53,8 @@ public final class LineCursor {
         return false;
     }
 
-    static boolean blank(UTF8String line) {
+    /** Whether a line holds nothing but spaces, tabs and a carriage return: skipped, never a row. */
+    public static boolean blank(UTF8String line) {
         for (int i = 0; i < line.numBytes(); i++) {
             byte b = line.getByte(i);
             if (b != ' ' && b != '\t' && b != '\r') {

@@ -55,7 +55,8 @@ public final class BatchScorer {
             throw new BadInputException(layout.files().get(0) + ": rows have " + layout.columns()
                     + " columns but the model takes " + width + " values (or a label and " + width + ")");
         }
-        RowKeys keys = RowKeys.count(spark, layout);
+        int partitions = spark.sparkContext().defaultParallelism();
+        RowKeys keys = RowKeys.count(spark, layout, partitions);
         int classes = model.spec().outputSize();
         LineParser parser = new LineParser(labeled, width, classes);
         boolean header = layout.header();
@@ -71,7 +72,7 @@ public final class BatchScorer {
         LongAccumulator skipped = spark.sparkContext().longAccumulator("bad rows skipped");
         CollectionAccumulator<BadRowException> bad = spark.sparkContext().collectionAccumulator("bad rows");
         boolean probs = s.probabilities();
-        JavaRDD<Row> rows = CsvFrames.read(spark, layout, spark.sparkContext().defaultParallelism())
+        JavaRDD<Row> rows = CsvFrames.read(spark, layout, partitions)
                 .queryExecution().toRdd().toJavaRDD()
                 .mapPartitions(it -> scorePartition(new LineCursor(it, parser, header), labeled, keys,
                         new Predictor(spec, weights.value(), scale), skip ? skipped : null, bad, probs, written));
