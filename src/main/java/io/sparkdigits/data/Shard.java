@@ -73,9 +73,8 @@ public final class Shard implements Serializable {
             int dst = (i - from) * cols;
             int src = row * cols;
             if (pixels != null) {
-                for (int c = 0; c < cols; c++) {
-                    int v = pixels[src + c] & 0xFF;
-                    x[dst + c] = v == 0 ? 0f : v * scale;
+                for (int c = 0; c < cols; c++) { // no branch on zero pixels: 0 * scale is 0 anyway
+                    x[dst + c] = (pixels[src + c] & 0xFF) * scale;
                 }
             } else {
                 for (int c = 0; c < cols; c++) {

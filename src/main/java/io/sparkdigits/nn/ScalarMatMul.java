@@ -28,14 +28,15 @@ final class ScalarMatMul implements MatMul {
     @Override
     public void multiplyAdd(float[] c, int cOff, int ldc, float[] a, int aOff, int aRow, int aCol,
                             float[] b, int bOff, int ldb, int m, int n, int depth) {
-        int[] live = new int[depth];
+        LiveTerms.Finder finder = new LiveTerms.Finder(depth);
+        int[] live = finder.live();
         int i = 0;
         for (; i + 2 <= m; i += 2) {
-            int count = LiveTerms.find(a, aOff + i * aRow, aRow, aCol, 2, depth, live);
+            int count = finder.next(a, aOff + i * aRow, aRow, aCol, 2);
             rowPair(c, cOff + i * ldc, ldc, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, n, live, count);
         }
         if (i < m) {
-            int count = LiveTerms.find(a, aOff + i * aRow, aRow, aCol, 1, depth, live);
+            int count = finder.next(a, aOff + i * aRow, aRow, aCol, 1);
             row(c, cOff + i * ldc, a, aOff + i * aRow, aCol, b, bOff, ldb, n, live, count);
         }
     }

@@ -43,14 +43,15 @@ final class VectorMatMul implements MatMul {
     @Override
     public void multiplyAdd(float[] c, int cOff, int ldc, float[] a, int aOff, int aRow, int aCol,
                             float[] b, int bOff, int ldb, int m, int n, int depth) {
-        int[] live = new int[depth];
+        LiveTerms.Finder finder = new LiveTerms.Finder(depth);
+        int[] live = finder.live();
         int i = 0;
         for (; i + 4 <= m; i += 4) {
-            int count = LiveTerms.find(a, aOff + i * aRow, aRow, aCol, 4, depth, live);
+            int count = finder.next(a, aOff + i * aRow, aRow, aCol, 4);
             fourRows(c, cOff + i * ldc, ldc, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, n, live, count);
         }
         for (; i < m; i++) {
-            int count = LiveTerms.find(a, aOff + i * aRow, aRow, aCol, 1, depth, live);
+            int count = finder.next(a, aOff + i * aRow, aRow, aCol, 1);
             oneRow(c, cOff + i * ldc, a, aOff + i * aRow, aCol, b, bOff, ldb, n, live, count);
         }
     }
