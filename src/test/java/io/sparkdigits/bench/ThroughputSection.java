@@ -8,8 +8,8 @@ import java.util.Map;
 /**
  * Training samples per second of our trainer at the default batch size and at two larger ones:
  * rows trained over the trainer's epoch time (load and evaluation excluded, every Spark cost of a
- * step included), the default preset's optimizer on the bench network, after one untimed warm-up
- * epoch.
+ * step included), the default preset's optimizer on the bench network, after three untimed warm-up
+ * epochs (one with --quick).
  */
 final class ThroughputSection implements Section {
     @Override
@@ -20,13 +20,13 @@ final class ThroughputSection implements Section {
     @Override
     public void run(BenchContext ctx, Report.Part out) {
         DigitData train = ctx.ourTrain().data();
-        int epochs = ctx.options.epochs(2, 1);
+        int epochs = ctx.options.epochs(3, 1);
         int defaultBatch = TrainConfig.preset("default").batchSize();
         Map<String, Object> runs = new LinkedHashMap<>();
         // Untimed: until the JIT has compiled the kernels for full chunks, the first run's steps
         // are slower than every later one, and that would be charged to whichever batch ran first.
         TrainRun.Result warmUp = TrainRun.run(TrainRun.config("throughput-warm-up", ctx.options.hidden(),
-                TrainConfig.preset("default").learningRate(), defaultBatch, 1), train, null);
+                TrainConfig.preset("default").learningRate(), defaultBatch, ctx.options.epochs(3, 1)), train, null);
         out.detail("warmUpEpochSeconds", warmUp.seconds());
         for (int batch : java.util.stream.IntStream.of(defaultBatch, 512, 1024, 4096).distinct().toArray()) {
             TrainConfig cfg = TrainRun.config("throughput-b" + batch, ctx.options.hidden(),
