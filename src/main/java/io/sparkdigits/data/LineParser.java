@@ -56,10 +56,17 @@ public final class LineParser implements Serializable {
     /** Parses {@code b[from .. to)}. */
     public String parse(byte[] b, int from, int to, float[] out) {
         int fields = labeled ? values + 1 : values;
+        int first = labeled ? 1 : 0;
         int at = from;
         for (int f = 0; f < fields; f++) {
             if (at > to) {
                 return "expected " + fields + " fields but found " + f;
+            }
+            // Fastest path: a "0," value, four fields in five of an image.
+            if (f >= first && at + 1 < to && b[at] == '0' && b[at + 1] == ',') {
+                out[f - first] = 0f;
+                at += 2;
+                continue;
             }
             // Fast path: plain digits up to the comma, which is nearly every MNIST field.
             int i = at;

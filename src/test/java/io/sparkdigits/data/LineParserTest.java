@@ -29,6 +29,27 @@ class LineParserTest {
         assertArrayEquals(new float[] {1, 2, 3}, out);
     }
 
+    /** "0," has a path of its own: it must agree with the general one at every position. */
+    @Test
+    void zerosAreValuesLikeAnyOther() {
+        out[0] = out[1] = out[2] = 9f;
+        assertNull(parse(labeled, "0,0,0,0"));
+        assertEquals(0, labeled.label(), "a 0 label is a label, not a pixel");
+        assertArrayEquals(new float[] {0, 0, 0}, out);
+        assertNull(parse(labeled, "2,0,00,0\r"));
+        assertArrayEquals(new float[] {0, 0, 0}, out);
+        assertNull(parse(labeled, "0,5,0,6"));
+        assertArrayEquals(new float[] {5, 0, 6}, out);
+        LineParser unlabeled = new LineParser(false, 3, 10);
+        assertNull(parse(unlabeled, "0,0,7"));
+        assertArrayEquals(new float[] {0, 0, 7}, out);
+        assertEquals("expected 4 fields but found 3", parse(labeled, "1,0,0"));
+        assertEquals("expected 4 fields but found 5", parse(labeled, "1,0,0,0,0"));
+        assertEquals("column 4: the value is missing", parse(labeled, "1,0,0,"));
+        assertEquals("column 3: the value is missing", parse(labeled, "1,0,,0"));
+        assertEquals("expected 3 fields but found 4", parse(unlabeled, "0,0,0,0"));
+    }
+
     @Test
     void namesWhatIsWrong() {
         assertEquals("expected 4 fields but found 2", parse(labeled, "1,2"));
