@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * Training samples per second of our trainer at the default batch size and at two larger ones:
  * rows trained over the trainer's epoch time (load and evaluation excluded, every Spark cost of a
- * step included), the default preset's optimizer on the bench network, after three untimed warm-up
+ * step included), the default preset's optimizer on the bench network, after twelve untimed warm-up
  * epochs (one with --quick).
  */
 final class ThroughputSection implements Section {
@@ -26,7 +26,7 @@ final class ThroughputSection implements Section {
         // Untimed: until the JIT has compiled the kernels for full chunks, the first run's steps
         // are slower than every later one, and that would be charged to whichever batch ran first.
         TrainRun.Result warmUp = TrainRun.run(TrainRun.config("throughput-warm-up", ctx.options.hidden(),
-                TrainConfig.preset("default").learningRate(), defaultBatch, ctx.options.epochs(3, 1)), train, null);
+                TrainConfig.preset("default").learningRate(), defaultBatch, ctx.options.epochs(12, 1)), train, null);
         out.detail("warmUpEpochSeconds", warmUp.seconds());
         for (int batch : java.util.stream.IntStream.of(defaultBatch, 512, 1024, 4096).distinct().toArray()) {
             TrainConfig cfg = TrainRun.config("throughput-b" + batch, ctx.options.hidden(),
