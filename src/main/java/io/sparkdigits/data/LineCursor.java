@@ -14,6 +14,7 @@ public final class LineCursor {
     private final Iterator<InternalRow> rows;
     private final LineParser parser;
     private final boolean header;
+    private UTF8String fileBytes;
     private String file;
     private long block = -1;
     private long ordinal = -1;
@@ -31,10 +32,12 @@ public final class LineCursor {
         while (rows.hasNext()) {
             InternalRow row = rows.next();
             UTF8String line = row.getUTF8String(CsvFrames.LINE);
-            String rowFile = row.getUTF8String(CsvFrames.FILE).toString();
+            UTF8String rowFile = row.getUTF8String(CsvFrames.FILE);
             long rowBlock = row.getLong(CsvFrames.BLOCK);
-            if (rowBlock != block || !rowFile.equals(file)) {
-                file = rowFile;
+            // Compared as bytes and decoded once a split: the path is the same on every row.
+            if (rowBlock != block || !rowFile.equals(fileBytes)) {
+                fileBytes = rowFile.clone();
+                file = fileBytes.toString();
                 block = rowBlock;
                 ordinal = -1;
                 headerPending = header && rowBlock == 0;
@@ -54,7 +57,7 @@ public final class LineCursor {
     }
 
     /** Whether a line holds nothing but spaces, tabs and a carriage return: skipped, never a row. */
-    public static boolean blank(UTF8String line) {
+    static boolean blank(UTF8String line) {
         for (int i = 0; i < line.numBytes(); i++) {
             byte b = line.getByte(i);
             if (b != ' ' && b != '\t' && b != '\r') {
@@ -81,7 +84,7 @@ public final class LineCursor {
         return block;
     }
 
-    /** 0-based position of the current row among its split's data rows. */
+    /** 0-based position of the current row among its split's data rows: 0 on a split's first. */
     public long ordinal() {
         return ordinal;
     }

@@ -71,7 +71,7 @@ public final class BatchScorer {
                         new Predictor(spec, weights.value(), scale), labeled, skip, probs))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            List<ScoredSplit.Summary> splits = summaries(scored, header, conf, layout);
+            List<ScoredSplit.Summary> splits = summaries(scored, layout, conf);
             RowKeys keys = RowKeys.of(splits);
             AtomicPath out = AtomicPath.of(output, conf);
             try {
@@ -96,8 +96,8 @@ public final class BatchScorer {
     }
 
     /** Runs the scoring job; fails with the first bad row in file order, if any was kept. */
-    private static List<ScoredSplit.Summary> summaries(JavaRDD<ScoredSplit> scored, boolean header,
-                                                       Configuration conf, CsvLayout layout) {
+    private static List<ScoredSplit.Summary> summaries(JavaRDD<ScoredSplit> scored, CsvLayout layout,
+                                                       Configuration conf) {
         List<ScoredSplit.Summary> splits;
         try {
             splits = new ArrayList<>(scored.map(ScoredSplit::summary).collect());
@@ -107,7 +107,7 @@ public final class BatchScorer {
         splits.sort(Comparator.comparing(ScoredSplit.Summary::file).thenComparingLong(ScoredSplit.Summary::block));
         for (ScoredSplit.Summary split : splits) {
             if (split.badRow() != null) {
-                throw BadRows.describe(split.badRow(), header, conf);
+                throw BadRows.describe(split.badRow(), layout.header(), conf);
             }
         }
         return splits;

@@ -70,7 +70,7 @@ final class ScoredSplit implements Serializable {
         ScoredSplit split = null;
         int n = 0;
         while (cursor.next(values)) {
-            if (split == null || cursor.block() != split.block || !cursor.file().equals(split.file)) {
+            if (cursor.ordinal() == 0) { // the first data row of a split
                 if (split != null) {
                     split.add(predictor, n, chunkOrdinals, chunkLabels);
                     n = 0;
