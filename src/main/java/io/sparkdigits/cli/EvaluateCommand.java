@@ -43,6 +43,7 @@ final class EvaluateCommand implements Command {
             Predictor predictor = new Predictor(model.spec(), model.params(), model.inputScale());
             EvaluationReport report = Evaluator.evaluate(data.shards(), predictor, RowSplit.none(0), Evaluator.Rows.ALL);
             System.out.println("model " + o.string("model") + " (" + model.spec() + ") on " + o.string("data"));
+            System.out.println("read " + o.string("data") + ": " + data.summary().describe());
             if (data.skipped() > 0) {
                 System.out.println("skipped " + data.skipped() + " bad rows; first: " + data.firstSkipped());
             }

@@ -37,6 +37,7 @@ final class PredictCommand implements Command {
         BatchScorer.Settings settings = new BatchScorer.Settings(DataFlags.header(o), DataFlags.skipBadRows(o),
                 o.choice("format", "csv", "csv", "parquet"), o.flag("probabilities"));
         BatchScorer.Result result = BatchScorer.score(spark, model, o.string("input"), o.string("output"), settings);
+        System.out.println("read " + o.string("input") + ": " + result.summary().describe());
         if (result.skipped() > 0) {
             System.err.println("warning: skipped " + result.skipped() + " bad rows of " + o.string("input"));
         }

@@ -35,19 +35,20 @@ public final class BadRows {
      * What to throw for a failed Spark job: the bad row as a user message if one caused it,
      * otherwise the failure itself, unchecked.
      */
-    public static RuntimeException translate(Exception failure, boolean header, Configuration conf) {
+    public static RuntimeException translate(Exception failure, CsvLayout layout, Configuration conf) {
         BadRowException bad = find(failure);
         if (bad != null) {
-            return describe(bad, header, conf);
+            return describe(bad, layout, conf);
         }
         return failure instanceof RuntimeException r ? r : new IllegalStateException(failure.getMessage(), failure);
     }
 
     /** {@code file:line N: problem}, or the split position when the file cannot be re-read. */
-    public static BadInputException describe(BadRowException bad, boolean header, Configuration conf) {
+    public static BadInputException describe(BadRowException bad, CsvLayout layout, Configuration conf) {
         long line = -1;
         try {
-            line = lineNumber(new Path(bad.file()), bad.blockStart(), bad.ordinal(), header, conf);
+            line = lineNumber(CsvLayout.fromSparkName(bad.file()), bad.blockStart(), bad.ordinal(),
+                    layout.headers().has(bad.file()), conf);
         } catch (IOException | RuntimeException e) {
             // Fall through to the split position, which still locates the row.
         }

@@ -4,10 +4,13 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Serializable;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -15,31 +18,119 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * What a CSV input looks like before Spark reads it: the data files behind a path (a file, a
- * folder or a glob, plain or compressed), whether they start with a header line, and how many
- * columns a row has. Read from the first line of the first file, so the input width comes from
- * the data rather than a constant.
+ * folder or a glob, plain or compressed), which of them start with a header line, and how many
+ * columns a row has. Every file's first line is read on the driver: the header is decided per
+ * file (split files often keep the header in the first part only), and files of different widths
+ * are refused here rather than as a bad row deep inside a job.
  */
-public record CsvLayout(String path, List<String> files, boolean header, int columns) implements Serializable {
+public record CsvLayout(String path, List<String> files, Headers headers, int columns) implements Serializable {
 
-    /** How to decide whether the first line is a header. */
+    /** How to decide whether a file's first line is a header. */
     public enum Header { AUTO, YES, NO }
 
-    /** Lists and checks the input and reads its first line; every failure is a {@link BadInputException}. */
-    public static CsvLayout inspect(String path, Header header, Configuration conf) {
-        List<FileStatus> files = listFiles(path, conf);
-        FileStatus first = files.get(0);
-        String line = firstLine(first.getPath(), conf);
-        if (line == null) {
-            throw new BadInputException(first.getPath() + ": file is empty");
+    /**
+     * Which files start with a header: all but the exceptions, or none but the exceptions, so a
+     * task closure stays small for thousands of files. Files are kept by {@link #key}.
+     */
+    public record Headers(boolean byDefault, Set<String> exceptions) implements Serializable {
+        public Headers {
+            exceptions = Set.copyOf(exceptions);
         }
-        String[] fields = line.split(",", -1);
-        boolean hasHeader = switch (header) {
-            case YES -> true;
-            case NO -> false;
-            case AUTO -> !isNumber(fields[0].trim());
-        };
-        List<String> names = files.stream().map(f -> f.getPath().toString()).toList();
-        return new CsvLayout(path, names, hasHeader, fields.length);
+
+        /** Whether the file that Spark names {@code sparkFile} starts with a header line. */
+        public boolean has(String sparkFile) {
+            return byDefault != exceptions.contains(key(fromSparkName(sparkFile)));
+        }
+    }
+
+    /** Defensive copy keeps the record immutable. */
+    public CsvLayout {
+        files = List.copyOf(files);
+    }
+
+    /** Lists and checks the input and reads every file's first line; every failure is a {@link BadInputException}. */
+    public static CsvLayout inspect(String path, Header header, boolean skipBadRows, Configuration conf) {
+        List<FileStatus> files = listFiles(path, conf);
+        List<String> names = new ArrayList<>();
+        Set<String> withHeader = new HashSet<>();
+        Set<String> without = new HashSet<>();
+        String widthFile = null;
+        int columns = -1;
+        for (FileStatus f : files) {
+            String name = f.getPath().toString();
+            String line = firstLine(f.getPath(), conf);
+            if (line == null) {
+                if (files.size() == 1) {
+                    throw new BadInputException(name + ": file is empty");
+                }
+                continue; // an empty part of a multi-file input holds no rows
+            }
+            String[] fields = line.split(",", -1);
+            if (columns < 0) {
+                columns = fields.length;
+                widthFile = name;
+            } else if (fields.length != columns) {
+                throw new BadInputException(path + ": files differ in width: " + widthFile + " has " + columns
+                        + " columns, " + name + " has " + fields.length + "; all files of one input need the same"
+                        + " columns (a label column in all of them or in none)");
+            }
+            names.add(name);
+            boolean named = looksLikeHeader(fields);
+            if (header == Header.YES && !named && !skipBadRows) {
+                throw new BadInputException(name + ": line 1 is a data row, but --header true takes it for a header"
+                        + " (use --header auto to decide per file, or --bad-rows skip to drop it)");
+            }
+            boolean has = header == Header.YES || (header == Header.AUTO && named);
+            (has ? withHeader : without).add(key(f.getPath()));
+        }
+        if (names.isEmpty()) {
+            throw new BadInputException(path + ": every file is empty");
+        }
+        Headers headers = withHeader.size() >= without.size() ? new Headers(true, without) : new Headers(false, withHeader);
+        return new CsvLayout(path, names, headers, columns);
+    }
+
+    /**
+     * A first line is a header when at least half of its fields are not numbers: names such as
+     * {@code label,1x1,...} or {@code pixel0,...}. A data row with a bad value or two is data, and is
+     * then reported as a bad row instead of being dropped without a word.
+     */
+    static boolean looksLikeHeader(String[] fields) {
+        int names = 0;
+        for (String f : fields) {
+            if (!isNumber(unquote(f.trim()))) {
+                names++;
+            }
+        }
+        return 2 * names >= fields.length;
+    }
+
+    /** How many files start with a header line. */
+    public int headerCount() {
+        return headers.byDefault() ? files.size() - headers.exceptions().size() : headers.exceptions().size();
+    }
+
+    /** Whether every file starts with a header (for readers that take one answer for all files). */
+    public boolean allHeaders() {
+        return headerCount() == files.size();
+    }
+
+    /**
+     * A file's name for lookups: its decoded path without scheme and authority. Spark's
+     * {@code _metadata.file_path} is a percent-encoded URI whose form ({@code file:/} or
+     * {@code file:///}) varies, and one input lives on one file system.
+     */
+    static String key(Path file) {
+        return file.toUri().getPath();
+    }
+
+    /** The Hadoop path of a file named as Spark's {@code _metadata.file_path} names it. */
+    public static Path fromSparkName(String sparkFile) {
+        try {
+            return new Path(new URI(sparkFile));
+        } catch (java.net.URISyntaxException e) {
+            return new Path(sparkFile);
+        }
     }
 
     private static List<FileStatus> listFiles(String path, Configuration conf) {
@@ -93,6 +184,10 @@ public record CsvLayout(String path, List<String> files, boolean header, int col
         return new BufferedReader(new InputStreamReader(BadRows.open(file, conf), StandardCharsets.UTF_8));
     }
 
+    private static String unquote(String s) {
+        return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1).trim() : s;
+    }
+
     private static boolean isNumber(String s) {
         try {
             Double.parseDouble(s);
@@ -105,12 +200,7 @@ public record CsvLayout(String path, List<String> files, boolean header, int col
     @Override
     public String toString() {
         return path + " (" + files.size() + " file" + (files.size() == 1 ? "" : "s") + ", "
-                + columns + " columns, " + (header ? "header" : "no header") + ")";
-    }
-
-    /** Defensive copy keeps the record immutable. */
-    public CsvLayout {
-        files = List.copyOf(files);
+                + columns + " columns, " + headerCount() + " with a header)";
     }
 
     /** Convenience for messages: the files as a short list. */

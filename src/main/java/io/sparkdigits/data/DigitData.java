@@ -25,6 +25,7 @@ public final class DigitData {
     private final long inputBytes;
     private final float maxValue;
     private final long[] rowsPerPartition;
+    private final LoadSummary summary;
 
     private DigitData(JavaRDD<Shard> shards, CsvLayout layout, List<Info> summaries) {
         this.shards = shards;
@@ -34,6 +35,7 @@ public final class DigitData {
         long b = 0;
         float m = 0;
         String first = null;
+        java.util.Map<String, Long> fileRows = new java.util.HashMap<>();
         rowsPerPartition = new long[summaries.size()];
         for (int i = 0; i < summaries.size(); i++) {
             Info sh = summaries.get(i);
@@ -43,12 +45,14 @@ public final class DigitData {
             b += sh.inputBytes();
             m = Math.max(m, sh.maxValue());
             first = first != null ? first : sh.firstSkipped();
+            sh.fileRows().forEach((f, n) -> fileRows.merge(f, n, Long::sum));
         }
         this.rows = r;
         this.skipped = s;
         this.firstSkipped = first;
         this.inputBytes = b;
         this.maxValue = m;
+        this.summary = new LoadSummary(layout, fileRows, r, s);
     }
 
     /** Options of a load: how to treat the header and bad rows, and how to partition. */
@@ -62,7 +66,8 @@ public final class DigitData {
      * @param width expected number of values per row (the model's input), or -1 to take it from the data
      */
     public static DigitData load(SparkSession spark, String path, Options options, int width) {
-        CsvLayout layout = CsvLayout.inspect(path, options.header(), spark.sparkContext().hadoopConfiguration());
+        CsvLayout layout = CsvLayout.inspect(path, options.header(), options.skipBadRows(),
+                spark.sparkContext().hadoopConfiguration());
         int values = layout.columns() - 1;
         if (values < 1) {
             throw new BadInputException(layout.files().get(0) + ": a row needs a label and at least one value, found "
@@ -73,7 +78,7 @@ public final class DigitData {
                     + " values after the label but the model expects " + width);
         }
         int partitions = options.partitions();
-        ShardPacker packer = new ShardPacker(new LineParser(true, values, options.classes()), layout.header(),
+        ShardPacker packer = new ShardPacker(new LineParser(true, values, options.classes()), layout.headers(),
                 options.skipBadRows());
         JavaPairRDD<Long, Shard> chunks = CsvFrames.read(spark, layout, partitions)
                 .queryExecution().toRdd().toJavaRDD()
@@ -98,7 +103,7 @@ public final class DigitData {
             return data;
         } catch (Exception e) { // SparkException is checked, though Scala does not declare it
             shards.unpersist(false);
-            throw BadRows.translate(e, layout.header(), spark.sparkContext().hadoopConfiguration());
+            throw BadRows.translate(e, layout, spark.sparkContext().hadoopConfiguration());
         }
     }
 
@@ -114,9 +119,10 @@ public final class DigitData {
 
     /** A shard's counts, what the driver needs of it. */
     private record Info(int rows, long inputBytes, float maxValue, long skipped, String firstSkipped,
-                        BadRowException badRow) implements java.io.Serializable {
+                        BadRowException badRow, java.util.Map<String, Long> fileRows) implements java.io.Serializable {
         static Info of(Shard s) {
-            return new Info(s.rows(), s.inputBytes(), s.maxValue(), s.skipped(), s.firstSkipped(), s.badRow());
+            return new Info(s.rows(), s.inputBytes(), s.maxValue(), s.skipped(), s.firstSkipped(), s.badRow(),
+                    new java.util.TreeMap<>(s.fileRows()));
         }
     }
 
@@ -126,6 +132,11 @@ public final class DigitData {
 
     public CsvLayout layout() {
         return layout;
+    }
+
+    /** Files, headers and rows per file read by this load. */
+    public LoadSummary summary() {
+        return summary;
     }
 
     public int width() {

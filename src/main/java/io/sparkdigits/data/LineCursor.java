@@ -5,7 +5,8 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * Walks the rows of a {@link CsvFrames} split: skips blank lines and each file's header, parses
+ * Walks the rows of a {@link CsvFrames} split: skips blank lines and the header of each file that
+ * has one (decided per file by {@link CsvLayout}), parses
  * the rest with a {@link LineParser}, and knows where each row is (file, split, ordinal among the
  * split's data rows) for keys and error messages. Blank means only spaces, tabs and carriage
  * returns, as in {@link BadRows} and {@code RowKeys}.
@@ -13,7 +14,7 @@ import org.apache.spark.unsafe.types.UTF8String;
 public final class LineCursor {
     private final Iterator<InternalRow> rows;
     private final LineParser parser;
-    private final boolean header;
+    private final CsvLayout.Headers headers;
     private UTF8String fileBytes;
     private String file;
     private long block = -1;
@@ -21,10 +22,10 @@ public final class LineCursor {
     private boolean headerPending;
     private String problem;
 
-    public LineCursor(Iterator<InternalRow> rows, LineParser parser, boolean header) {
+    public LineCursor(Iterator<InternalRow> rows, LineParser parser, CsvLayout.Headers headers) {
         this.rows = rows;
         this.parser = parser;
-        this.header = header;
+        this.headers = headers;
     }
 
     /** Moves to the next data row and parses it into {@code values}; false at the end. */
@@ -40,7 +41,7 @@ public final class LineCursor {
                 file = fileBytes.toString();
                 block = rowBlock;
                 ordinal = -1;
-                headerPending = header && rowBlock == 0;
+                headerPending = rowBlock == 0 && headers.has(file);
             }
             if (blank(line)) {
                 continue;

@@ -18,6 +18,8 @@ public final class Shard implements Serializable {
     private long skipped;
     private String firstSkipped;
     private BadRowException badRow;
+    /** Rows kept per input file (Spark's name of it), for the load summary; empty if unknown. */
+    private java.util.Map<String, Long> fileRows = java.util.Map.of();
 
     private Shard(int rows, int cols, byte[] labels, byte[] pixels, float[] values) {
         if (labels.length < rows || (pixels == null) == (values == null)) {
@@ -113,6 +115,17 @@ public final class Shard implements Serializable {
         return this;
     }
 
+    /** Rows kept per input file, as Spark names the file. */
+    public java.util.Map<String, Long> fileRows() {
+        return fileRows;
+    }
+
+    /** Records how many rows of each file this shard holds; returns this shard. */
+    public Shard withFileRows(java.util.Map<String, Long> counts) {
+        this.fileRows = new java.util.TreeMap<>(counts);
+        return this;
+    }
+
     /** Largest input value, for choosing the input scale. */
     public float maxValue() {
         float max = 0f;
@@ -148,7 +161,9 @@ public final class Shard implements Serializable {
         long skipped = 0;
         String first = null;
         BadRowException bad = null;
+        java.util.Map<String, Long> fileRows = new java.util.TreeMap<>();
         for (Shard s : parts) {
+            s.fileRows.forEach((file, count) -> fileRows.merge(file, count, Long::sum));
             skipped += s.skipped;
             first = first != null ? first : s.firstSkipped;
             bad = bad != null ? bad : s.badRow;
@@ -165,6 +180,6 @@ public final class Shard implements Serializable {
             at += s.rows;
         }
         Shard out = bytes ? ofBytes(n, cols, labels, px) : ofFloats(n, cols, labels, fv);
-        return out.withSkipped(skipped, first).withBadRow(bad);
+        return out.withSkipped(skipped, first).withBadRow(bad).withFileRows(fileRows);
     }
 }

@@ -18,12 +18,12 @@ public final class ShardPacker implements Serializable {
     public static final int CHUNK_ROWS = 1024;
 
     private final LineParser parser;
-    private final boolean header;
+    private final CsvLayout.Headers headers;
     private final boolean skipBad;
 
-    public ShardPacker(LineParser parser, boolean header, boolean skipBad) {
+    public ShardPacker(LineParser parser, CsvLayout.Headers headers, boolean skipBad) {
         this.parser = parser;
-        this.header = header;
+        this.headers = headers;
         this.skipBad = skipBad;
     }
 
@@ -34,12 +34,13 @@ public final class ShardPacker implements Serializable {
 
     public Iterator<Tuple2<Long, Shard>> pack(int split, Iterator<InternalRow> rows) {
         List<Tuple2<Long, Shard>> out = new ArrayList<>();
-        LineCursor cursor = new LineCursor(rows, parser, header);
+        LineCursor cursor = new LineCursor(rows, parser, headers);
         float[] values = new float[parser.values()];
         Builder b = new Builder(parser.values());
         long skipped = 0;
         String firstSkipped = null;
         BadRowException bad = null;
+        java.util.Map<String, Long> fileRows = new java.util.TreeMap<>();
         while (cursor.next(values)) {
             if (cursor.problem() != null) {
                 if (!skipBad) {
@@ -52,6 +53,7 @@ public final class ShardPacker implements Serializable {
                 continue;
             }
             b.add(cursor.label(), values);
+            fileRows.merge(cursor.file(), 1L, Long::sum);
             if (b.rows == CHUNK_ROWS) {
                 out.add(new Tuple2<>(key(split, out.size()), b.build()));
                 b = new Builder(parser.values());
@@ -60,7 +62,7 @@ public final class ShardPacker implements Serializable {
         if (b.rows > 0 || out.isEmpty() || skipped > 0 || bad != null) {
             out.add(new Tuple2<>(key(split, out.size()), b.build()));
         }
-        out.get(out.size() - 1)._2().withSkipped(skipped, firstSkipped).withBadRow(bad);
+        out.get(out.size() - 1)._2().withSkipped(skipped, firstSkipped).withBadRow(bad).withFileRows(fileRows);
         return out.iterator();
     }
 

@@ -6,13 +6,16 @@ import io.sparkdigits.data.CsvFrames;
 import io.sparkdigits.data.CsvLayout;
 import io.sparkdigits.data.LineCursor;
 import io.sparkdigits.data.LineParser;
+import io.sparkdigits.data.LoadSummary;
 import io.sparkdigits.model.AtomicPath;
 import io.sparkdigits.model.Model;
 import io.sparkdigits.nn.NetworkSpec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
@@ -36,15 +39,15 @@ public final class BatchScorer {
     public record Settings(CsvLayout.Header header, boolean skipBadRows, String format, boolean probabilities) {
     }
 
-    /** Rows written and rows dropped as bad ({@code --bad-rows skip}). */
-    public record Result(long rows, long skipped) {
+    /** Rows written, rows dropped as bad ({@code --bad-rows skip}), and what was read. */
+    public record Result(long rows, long skipped, LoadSummary summary) {
     }
 
     /** Scores {@code input} into {@code output}. */
     public static Result score(SparkSession spark, Model model, String input, String output, Settings s)
             throws IOException {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        CsvLayout layout = CsvLayout.inspect(input, s.header(), conf);
+        CsvLayout layout = CsvLayout.inspect(input, s.header(), s.skipBadRows(), conf);
         int width = model.spec().inputSize();
         boolean labeled = layout.columns() == width + 1;
         if (!labeled && layout.columns() != width) {
@@ -54,7 +57,7 @@ public final class BatchScorer {
         int partitions = spark.sparkContext().defaultParallelism();
         int classes = model.spec().outputSize();
         LineParser parser = new LineParser(labeled, width, classes);
-        boolean header = layout.header();
+        CsvLayout.Headers headers = layout.headers();
         // The weights are broadcast, not a Predictor: in local mode tasks share a broadcast value by
         // reference, and a Predictor's scratch buffers must belong to one task.
         Broadcast<float[]> weights = spark.sparkContext().broadcast(model.params(),
@@ -67,7 +70,7 @@ public final class BatchScorer {
         // and every bad row from this one read, before a byte of output is written.
         JavaRDD<ScoredSplit> scored = CsvFrames.read(spark, layout, partitions)
                 .queryExecution().toRdd().toJavaRDD()
-                .mapPartitions(it -> ScoredSplit.scoreAll(new LineCursor(it, parser, header),
+                .mapPartitions(it -> ScoredSplit.scoreAll(new LineCursor(it, parser, headers),
                         new Predictor(spec, weights.value(), scale), labeled, skip, probs))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
@@ -87,8 +90,11 @@ public final class BatchScorer {
                 out.abort();
                 throw e;
             }
-            return new Result(splits.stream().mapToLong(ScoredSplit.Summary::scored).sum(),
-                    splits.stream().mapToLong(ScoredSplit.Summary::skipped).sum());
+            long rows = splits.stream().mapToLong(ScoredSplit.Summary::scored).sum();
+            long skipped = splits.stream().mapToLong(ScoredSplit.Summary::skipped).sum();
+            Map<String, Long> perFile = new HashMap<>();
+            splits.forEach(split -> perFile.merge(split.file(), (long) split.scored(), Long::sum));
+            return new Result(rows, skipped, new LoadSummary(layout, perFile, rows, skipped));
         } finally {
             scored.unpersist(false);
             weights.destroy();
@@ -102,12 +108,12 @@ public final class BatchScorer {
         try {
             splits = new ArrayList<>(scored.map(ScoredSplit::summary).collect());
         } catch (Exception e) { // SparkException is checked, though Scala does not declare it
-            throw BadRows.translate(e, layout.header(), conf);
+            throw BadRows.translate(e, layout, conf);
         }
         splits.sort(Comparator.comparing(ScoredSplit.Summary::file).thenComparingLong(ScoredSplit.Summary::block));
         for (ScoredSplit.Summary split : splits) {
             if (split.badRow() != null) {
-                throw BadRows.describe(split.badRow(), layout.header(), conf);
+                throw BadRows.describe(split.badRow(), layout, conf);
             }
         }
         return splits;

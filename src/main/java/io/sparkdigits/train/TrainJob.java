@@ -48,14 +48,17 @@ public final class TrainJob {
         DigitData.Options opts = new DigitData.Options(dataOptions.header(), dataOptions.skipBadRows(), partitions, CLASSES);
         long loadStart = System.nanoTime();
         DigitData train = DigitData.load(spark, paths.train(), opts, -1);
-        LOG.info(String.format(Locale.ROOT, "loaded %s: %,d rows in %d partitions, %,d bytes cached, %.1f s%s",
-                paths.train(), train.rows(), train.partitions(), train.inputBytes(), seconds(loadStart),
-                train.skipped() > 0 ? ", skipped " + train.skipped() + " bad rows (first: " + train.firstSkipped() + ")" : ""));
+        LOG.info(String.format(Locale.ROOT, "loaded %s: %s; %,d rows in %d partitions, %,d bytes cached, %.1f s%s",
+                paths.train(), train.summary().describe(), train.rows(), train.partitions(), train.inputBytes(),
+                seconds(loadStart), train.skipped() > 0 ? " (first bad row: " + train.firstSkipped() + ")" : ""));
         if (train.skipped() > 0) {
             System.err.println("warning: skipped " + train.skipped() + " bad rows of " + paths.train()
                     + " (first: " + train.firstSkipped() + ")");
         }
         DigitData test = paths.test() == null ? null : DigitData.load(spark, paths.test(), opts, train.width());
+        if (test != null) {
+            LOG.info("loaded " + paths.test() + ": " + test.summary().describe());
+        }
         try {
             return train(spark, cfg, paths, train, test, hadoop, new JobDeadline(spark.sparkContext(), stepTimeout));
         } finally {

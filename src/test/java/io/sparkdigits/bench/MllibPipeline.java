@@ -24,12 +24,12 @@ final class MllibPipeline {
 
     /** The CSV as {@code label, p1 .. pN} doubles, nothing computed yet. */
     static Dataset<Row> read(SparkSession spark, String path) {
-        CsvLayout layout = CsvLayout.inspect(path, CsvLayout.Header.AUTO, spark.sparkContext().hadoopConfiguration());
+        CsvLayout layout = CsvLayout.inspect(path, CsvLayout.Header.AUTO, false, spark.sparkContext().hadoopConfiguration());
         StructType schema = new StructType().add("label", DataTypes.DoubleType);
         for (int i = 1; i < layout.columns(); i++) {
             schema = schema.add("p" + i, DataTypes.DoubleType);
         }
-        return spark.read().option("header", Boolean.toString(layout.header())).schema(schema).csv(path);
+        return spark.read().option("header", Boolean.toString(layout.allHeaders())).schema(schema).csv(path);
     }
 
     /** {@code label, features}: the pixels scaled to 0..1 and assembled into one vector column. */

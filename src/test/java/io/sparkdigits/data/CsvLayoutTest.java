@@ -1,0 +1,76 @@
+package io.sparkdigits.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The per-file header decision and the width check, without Spark. */
+class CsvLayoutTest {
+    @TempDir
+    Path dir;
+
+    private static boolean header(String line) {
+        return CsvLayout.looksLikeHeader(line.split(",", -1));
+    }
+
+    @Test
+    void namesAreHeadersAndNumbersAreData() {
+        assertTrue(header("label,1x1,1x2,1x3"));
+        assertTrue(header("pixel0,pixel1,pixel2"));
+        assertTrue(header("\"label\",\"a\""));
+        assertFalse(header("7,0,0,255"));
+        assertFalse(header("7,0.5,1e-3,-0"));
+        assertFalse(header("7,1,2,x"), "a data row with one bad value is data, reported later as a bad row");
+        assertFalse(header(" 3 , 4 ,\"5\""));
+    }
+
+    @Test
+    void headersAreDecidedPerFileAndMatchSparkNames() throws IOException {
+        Files.write(dir.resolve("a.csv"), List.of("label,x1,x2", "1,2,3"));
+        Files.write(dir.resolve("b c.csv"), List.of("4,5,6"));
+        Files.write(dir.resolve("d.csv"), List.of("", "label,x1,x2", "7,8,9"));
+        CsvLayout layout = CsvLayout.inspect(dir.toString(), CsvLayout.Header.AUTO, false, new Configuration());
+        assertEquals(3, layout.files().size());
+        assertEquals(2, layout.headerCount());
+        assertEquals(3, layout.columns());
+        CsvLayout.Headers h = layout.headers();
+        // Spark's _metadata.file_path is the percent-encoded URI of the file.
+        assertTrue(h.has(dir.resolve("a.csv").toUri().toString()));
+        assertTrue(h.has("file:" + dir.resolve("a.csv")));
+        assertFalse(h.has("file:" + dir.resolve("b%20c.csv")));
+        assertTrue(h.has("file:" + dir.resolve("d.csv")));
+        assertEquals(new org.apache.hadoop.fs.Path("file:" + dir.resolve("b c.csv")),
+                CsvLayout.fromSparkName("file:" + dir.resolve("b%20c.csv")));
+    }
+
+    @Test
+    void forcedAnswersApplyToEveryFile() throws IOException {
+        Files.write(dir.resolve("a.csv"), List.of("label,x1", "1,2"));
+        Files.write(dir.resolve("b.csv"), List.of("3,4"));
+        Configuration conf = new Configuration();
+        assertEquals(0, CsvLayout.inspect(dir.toString(), CsvLayout.Header.NO, false, conf).headerCount());
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> CsvLayout.inspect(dir.toString(), CsvLayout.Header.YES, false, conf));
+        assertTrue(e.getMessage().contains("b.csv: line 1 is a data row"), e.getMessage());
+        assertTrue(CsvLayout.inspect(dir.toString(), CsvLayout.Header.YES, true, conf).allHeaders());
+    }
+
+    @Test
+    void filesOfDifferentWidthsAreRefusedNamingBoth() throws IOException {
+        Files.write(dir.resolve("a.csv"), List.of("1,2,3"));
+        Files.write(dir.resolve("b.csv"), List.of("1,2"));
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> CsvLayout.inspect(dir.toString(), CsvLayout.Header.AUTO, false, new Configuration()));
+        assertTrue(e.getMessage().contains("a.csv has 3 columns") && e.getMessage().contains("b.csv has 2"),
+                e.getMessage());
+    }
+}
