@@ -5,9 +5,8 @@ import io.sparkdigits.eval.EvaluationReport;
 import io.sparkdigits.eval.Evaluator;
 import io.sparkdigits.model.AtomicPath;
 import io.sparkdigits.model.Model;
-import io.sparkdigits.score.Predictor;
-import io.sparkdigits.train.RowSplit;
-import io.sparkdigits.train.TrainJob;
+import io.sparkdigits.model.ModelStore;
+import io.sparkdigits.infer.Predictor;
 import org.apache.spark.sql.SparkSession;
 
 /** {@code evaluate}: a saved model on labeled data, as a table on stdout and a JSON report. */
@@ -35,13 +34,13 @@ final class EvaluateCommand implements Command {
     @Override
     public int run(Options o, SparkSession spark) throws Exception {
         var conf = spark.sparkContext().hadoopConfiguration();
-        Model model = TrainJob.loadModel(o.string("model"), conf);
+        Model model = ModelStore.load(o.string("model"), conf);
         DigitData.Options opts = new DigitData.Options(DataFlags.header(o), DataFlags.skipBadRows(o),
                 spark.sparkContext().defaultParallelism(), model.spec().outputSize());
         DigitData data = DigitData.load(spark, o.string("data"), opts, model.spec().inputSize());
         try {
             Predictor predictor = new Predictor(model.spec(), model.params(), model.inputScale());
-            EvaluationReport report = Evaluator.evaluate(data.shards(), predictor, RowSplit.none(0), Evaluator.Rows.ALL);
+            EvaluationReport report = Evaluator.evaluate(data.shards(), predictor, Evaluator.ALL_ROWS);
             System.out.println("model " + o.string("model") + " (" + model.spec() + ") on " + o.string("data"));
             System.out.println("read " + o.string("data") + ": " + data.summary().describe());
             if (data.skipped() > 0) {

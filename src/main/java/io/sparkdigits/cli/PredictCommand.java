@@ -1,8 +1,8 @@
 package io.sparkdigits.cli;
 
 import io.sparkdigits.model.Model;
+import io.sparkdigits.model.ModelStore;
 import io.sparkdigits.score.BatchScorer;
-import io.sparkdigits.train.TrainJob;
 import org.apache.spark.sql.SparkSession;
 
 /** {@code predict}: batch scoring of CSV rows with a saved model. */
@@ -33,7 +33,7 @@ final class PredictCommand implements Command {
 
     @Override
     public int run(Options o, SparkSession spark) throws Exception {
-        Model model = TrainJob.loadModel(o.string("model"), spark.sparkContext().hadoopConfiguration());
+        Model model = ModelStore.load(o.string("model"), spark.sparkContext().hadoopConfiguration());
         BatchScorer.Settings settings = new BatchScorer.Settings(DataFlags.header(o), DataFlags.skipBadRows(o),
                 o.choice("format", "csv", "csv", "parquet"), o.flag("probabilities"));
         BatchScorer.Result result = BatchScorer.score(spark, model, o.string("input"), o.string("output"), settings);

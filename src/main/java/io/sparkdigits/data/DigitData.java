@@ -80,8 +80,7 @@ public final class DigitData {
         int partitions = options.partitions();
         ShardPacker packer = new ShardPacker(new LineParser(true, values, options.classes()), layout.headers(),
                 options.skipBadRows());
-        JavaPairRDD<Long, Shard> chunks = CsvFrames.read(spark, layout, partitions)
-                .queryExecution().toRdd().toJavaRDD()
+        JavaPairRDD<Long, Shard> chunks = CsvFrames.lines(spark, layout, partitions)
                 .mapPartitionsWithIndex((split, it) -> packer.pack(split, it), false)
                 .mapToPair(t -> t);
         JavaRDD<Shard> shards = chunks

@@ -1,36 +1,37 @@
 package io.sparkdigits.eval;
 
 import io.sparkdigits.data.Shard;
+import io.sparkdigits.infer.Predictor;
 import io.sparkdigits.nn.BatchStats;
-import io.sparkdigits.score.Predictor;
-import io.sparkdigits.train.RowSplit;
+import io.sparkdigits.nn.SoftmaxCrossEntropy;
 import java.io.Serializable;
 import org.apache.spark.api.java.JavaRDD;
 
 /**
  * Accuracy, loss and the confusion matrix of a network over cached shards, computed where the
- * shards live and combined with {@code treeAggregate}: only a 10 x 10 matrix per partition
- * travels.
+ * shards live and combined with {@code treeAggregate}: only a K x K matrix per partition travels.
  */
 public final class Evaluator {
+    /** Every row of every shard. */
+    public static final RowSelector ALL_ROWS = (rows, partition) -> null;
+
     private Evaluator() {
     }
 
-    /** Which rows of each partition to score. */
-    public enum Rows { ALL, VALIDATION }
+    /** Which rows of a partition's shard to score, in storage order; null for all of them. */
+    @FunctionalInterface
+    public interface RowSelector extends Serializable {
+        int[] rows(int shardRows, int partition);
+    }
 
-    public static EvaluationReport evaluate(JavaRDD<Shard> shards, Predictor predictor, RowSplit split, Rows which) {
+    public static EvaluationReport evaluate(JavaRDD<Shard> shards, Predictor predictor, RowSelector which) {
         int classes = predictor.spec().outputSize();
         Partial total = shards
                 .mapPartitionsWithIndex((p, it) -> {
                     Partial part = new Partial(classes);
                     while (it.hasNext()) {
                         Shard s = it.next();
-                        int[] rows = which == Rows.ALL ? null : split.validationRows(s.rows(), p);
-                        BatchStats stats = new BatchStats();
-                        predictor.evaluate(s, rows, part.cm, stats);
-                        part.loss += stats.lossSum();
-                        part.rows += stats.count();
+                        part.add(predictor, s, which.rows(s.rows(), p));
                     }
                     return java.util.List.of(part).iterator();
                 }, true)
@@ -47,6 +48,24 @@ public final class Evaluator {
 
         Partial(int classes) {
             this.cm = new ConfusionMatrix(classes);
+        }
+
+        /** Scores rows {@code order} of {@code shard} (all if null), a chunk at a time. */
+        void add(Predictor predictor, Shard shard, int[] order) {
+            int n = order == null ? shard.rows() : order.length;
+            int k = predictor.spec().outputSize();
+            byte[] labels = new byte[Predictor.CHUNK];
+            BatchStats stats = new BatchStats();
+            for (int at = 0; at < n; at += Predictor.CHUNK) {
+                int end = Math.min(n, at + Predictor.CHUNK);
+                float[] p = predictor.probabilities(shard, order, at, end, labels);
+                for (int r = 0; r < end - at; r++) {
+                    cm.add(labels[r], SoftmaxCrossEntropy.argmax(p, r * k, k));
+                }
+                SoftmaxCrossEntropy.lossAndDelta(p, labels, 0, end - at, k, stats);
+            }
+            loss += stats.lossSum();
+            rows += stats.count();
         }
 
         Partial merge(Partial other) {

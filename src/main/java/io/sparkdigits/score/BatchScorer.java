@@ -1,5 +1,6 @@
 package io.sparkdigits.score;
 
+import io.sparkdigits.infer.Predictor;
 import io.sparkdigits.data.BadInputException;
 import io.sparkdigits.data.BadRows;
 import io.sparkdigits.data.CsvFrames;
@@ -68,8 +69,7 @@ public final class BatchScorer {
         boolean probs = s.probabilities();
         // Scored where read and kept (a few bytes a row): the driver learns every split's row count
         // and every bad row from this one read, before a byte of output is written.
-        JavaRDD<ScoredSplit> scored = CsvFrames.read(spark, layout, partitions)
-                .queryExecution().toRdd().toJavaRDD()
+        JavaRDD<ScoredSplit> scored = CsvFrames.lines(spark, layout, partitions)
                 .mapPartitions(it -> ScoredSplit.scoreAll(new LineCursor(it, parser, headers),
                         new Predictor(spec, weights.value(), scale), labeled, skip, probs))
                 .persist(StorageLevel.MEMORY_AND_DISK());

@@ -1,5 +1,6 @@
 package io.sparkdigits.score;
 
+import io.sparkdigits.infer.Predictor;
 import io.sparkdigits.data.BadRowException;
 import io.sparkdigits.data.LineCursor;
 import io.sparkdigits.nn.SoftmaxCrossEntropy;

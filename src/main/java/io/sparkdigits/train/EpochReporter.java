@@ -3,7 +3,7 @@ package io.sparkdigits.train;
 import io.sparkdigits.data.DigitData;
 import io.sparkdigits.eval.EvaluationReport;
 import io.sparkdigits.eval.Evaluator;
-import io.sparkdigits.score.Predictor;
+import io.sparkdigits.infer.Predictor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,9 +55,9 @@ final class EpochReporter implements Trainer.Listener {
         Predictor predictor = new Predictor(setup.spec(), params, setup.scale());
         String after = " after epoch " + stats.epoch();
         Double val = setup.config().validation() > 0 ? deadline.run("validation" + after, () -> Evaluator.evaluate(
-                train.shards(), predictor, setup.split(), Evaluator.Rows.VALIDATION)).accuracy() : null;
+                train.shards(), predictor, setup.split()::validationRows)).accuracy() : null;
         lastTest = test != null ? deadline.run("test evaluation" + after, () -> Evaluator.evaluate(
-                test.shards(), predictor, setup.split(), Evaluator.Rows.ALL)) : null;
+                test.shards(), predictor, Evaluator.ALL_ROWS)) : null;
         Double tst = lastTest != null ? lastTest.accuracy() : null;
         LOG.info(epochLine(stats, val, tst));
         history.add(historyEntry(stats, val, tst));

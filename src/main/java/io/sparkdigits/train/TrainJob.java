@@ -1,14 +1,12 @@
 package io.sparkdigits.train;
 
-import io.sparkdigits.data.BadInputException;
 import io.sparkdigits.data.DigitData;
 import io.sparkdigits.eval.EvaluationReport;
 import io.sparkdigits.eval.Evaluator;
 import io.sparkdigits.model.Model;
 import io.sparkdigits.model.ModelStore;
 import io.sparkdigits.nn.NetworkSpec;
-import io.sparkdigits.score.Predictor;
-import java.io.FileNotFoundException;
+import io.sparkdigits.infer.Predictor;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -97,7 +95,7 @@ public final class TrainJob {
             // The last epoch scored these very weights already; evaluate only if no epoch ran (resumed at the end).
             EvaluationReport report = reporter.lastTest() != null ? reporter.lastTest()
                     : deadline.run("final test evaluation", () -> Evaluator.evaluate(
-                            test.shards(), new Predictor(spec, params, setup.scale()), setup.split(), Evaluator.Rows.ALL));
+                            test.shards(), new Predictor(spec, params, setup.scale()), Evaluator.ALL_ROWS));
             info.put("testMetrics", report.toMap());
             System.out.printf(Locale.ROOT, "test accuracy %.2f%% (%d rows), mean loss %.4f%n",
                     100 * report.accuracy(), report.rows(), report.meanLoss());
@@ -124,14 +122,5 @@ public final class TrainJob {
 
     private static double seconds(long start) {
         return (System.nanoTime() - start) / 1e9;
-    }
-
-    /** Loads a model for a command, turning a missing path into a user error. */
-    public static Model loadModel(String path, Configuration conf) throws IOException {
-        try {
-            return ModelStore.load(path, conf);
-        } catch (FileNotFoundException e) {
-            throw new BadInputException(path + ": no model there (" + e.getMessage() + ")");
-        }
     }
 }

@@ -3,7 +3,7 @@ package io.sparkdigits.bench;
 import io.sparkdigits.data.DigitData;
 import io.sparkdigits.eval.Evaluator;
 import io.sparkdigits.model.Model;
-import io.sparkdigits.score.Predictor;
+import io.sparkdigits.infer.Predictor;
 import io.sparkdigits.train.JobDeadline;
 import io.sparkdigits.train.SparkGradients;
 import io.sparkdigits.train.TrainConfig;
@@ -98,7 +98,7 @@ final class TrainRun {
         List<Epoch> epochs = new ArrayList<>();
         setup.trainer(new SparkGradients(train.shards(), setup.kernel(), 2, JobDeadline.none(train.shards().context()))).train(params, 0, (stats, p) -> {
             Double accuracy = test == null ? null : Evaluator.evaluate(test.shards(),
-                    new Predictor(setup.spec(), p, setup.scale()), setup.split(), Evaluator.Rows.ALL).accuracy();
+                    new Predictor(setup.spec(), p, setup.scale()), Evaluator.ALL_ROWS).accuracy();
             double before = epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1).cumulativeSeconds();
             epochs.add(new Epoch(stats.epoch(), stats.seconds(), before + stats.seconds(), stats.trainLoss(),
                     stats.rows(), accuracy));

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkdigits.model.Model;
 import io.sparkdigits.model.ModelStore;
 import io.sparkdigits.nn.SoftmaxCrossEntropy;
-import io.sparkdigits.score.Predictor;
+import io.sparkdigits.infer.Predictor;
 import io.sparkdigits.testing.Cli;
 import io.sparkdigits.testing.SparkSessionExtension;
 import io.sparkdigits.testing.TestData;

@@ -85,4 +85,20 @@ class DigitDataTest {
             b.release();
         }
     }
+
+    @Test
+    void loadingLeavesTheSessionSettingsAsTheyWere() {
+        var conf = SparkSessionExtension.spark().conf();
+        conf.set("spark.sql.files.maxPartitionBytes", "1234567");
+        assertFalse(conf.contains("spark.sql.files.minPartitionNum"));
+        DigitData data = load(TestData.TRAIN.toString(), CsvLayout.Header.AUTO, 3);
+        try {
+            assertEquals(3, data.partitions());
+            assertEquals("1234567", conf.get("spark.sql.files.maxPartitionBytes"));
+            assertFalse(conf.contains("spark.sql.files.minPartitionNum"), "a setting the caller never made stays unset");
+        } finally {
+            data.release();
+            conf.unset("spark.sql.files.maxPartitionBytes");
+        }
+    }
 }

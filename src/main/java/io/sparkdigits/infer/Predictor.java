@@ -1,17 +1,15 @@
-package io.sparkdigits.score;
+package io.sparkdigits.infer;
 
 import io.sparkdigits.data.Shard;
-import io.sparkdigits.eval.ConfusionMatrix;
-import io.sparkdigits.nn.BatchStats;
 import io.sparkdigits.nn.Mlp;
 import io.sparkdigits.nn.NetworkSpec;
-import io.sparkdigits.nn.SoftmaxCrossEntropy;
 import java.io.Serializable;
 
 /**
- * Class probabilities from a trained network, a chunk of rows at a time. Holds its scratch
- * buffers, so one instance serves one thread; it is serialisable so Spark ships it to tasks, and
- * the buffers are made again on arrival.
+ * Class probabilities from a trained network, a chunk of rows at a time: the one forward-only
+ * path behind {@code predict}, {@code evaluate}, training's evaluation and the {@code spark.ml}
+ * model. Holds its scratch buffers, so one instance serves one thread; it is serialisable so Spark
+ * ships it to tasks, and the buffers are made again on arrival.
  */
 public final class Predictor implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -22,7 +20,6 @@ public final class Predictor implements Serializable {
     private final float[] params;
     private final float scale;
     private transient float[] x;
-    private transient byte[] y;
     private transient Mlp.Workspace workspace;
 
     public Predictor(NetworkSpec spec, float[] params, float scale) {
@@ -52,28 +49,19 @@ public final class Predictor implements Serializable {
     }
 
     /**
-     * Adds the rows {@code rows} of {@code shard} (all rows if null) to a confusion matrix and
-     * their summed cross-entropy to {@code stats}.
+     * Probabilities ({@code (to - from) x classes}) of the rows {@code order[from .. to)} of
+     * {@code shard} (rows {@code from .. to} if {@code order} is null), at most {@link #CHUNK};
+     * their labels go to {@code labels}.
      */
-    public void evaluate(Shard shard, int[] rows, ConfusionMatrix cm, BatchStats stats) {
+    public float[] probabilities(Shard shard, int[] order, int from, int to, byte[] labels) {
         ensureBuffers();
-        int n = rows == null ? shard.rows() : rows.length;
-        int k = spec.outputSize();
-        for (int at = 0; at < n; at += CHUNK) {
-            int end = Math.min(n, at + CHUNK);
-            shard.gather(rows, at, end, scale, x, y);
-            float[] p = probabilities(end - at);
-            for (int r = 0; r < end - at; r++) {
-                cm.add(y[r], SoftmaxCrossEntropy.argmax(p, r * k, k));
-            }
-            SoftmaxCrossEntropy.lossAndDelta(p, y, 0, end - at, k, stats);
-        }
+        shard.gather(order, from, to, scale, x, labels);
+        return probabilities(to - from);
     }
 
     private void ensureBuffers() {
         if (x == null) {
             x = new float[CHUNK * spec.inputSize()];
-            y = new byte[CHUNK];
             workspace = new Mlp.Workspace(spec, CHUNK);
         }
     }
