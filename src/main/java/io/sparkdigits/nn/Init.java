@@ -15,18 +15,21 @@ public final class Init {
         float[] params = new float[spec.numParams()];
         SplittableRandom random = new SplittableRandom(seed);
         for (int l = 0; l < spec.layers(); l++) {
-            int nIn = spec.size(l);
-            int nOut = spec.size(l + 1);
+            Stage st = spec.weightStage(l);
+            int nIn = st.fanIn();
+            // Glorot's fan-out for a convolution counts every output a weight reaches: filters x kernel area.
+            int nOut = st instanceof Stage.Conv c ? c.filters() * c.kh() * c.kw() : st.outSize();
             boolean feedsRelu = l < spec.layers() - 1 && spec.hidden() == Activation.RELU;
             int w = spec.weightOffset(l);
+            int count = st.weights();
             if (feedsRelu) {
                 double std = Math.sqrt(2.0 / nIn);
-                for (int i = 0; i < nIn * nOut; i++) {
+                for (int i = 0; i < count; i++) {
                     params[w + i] = (float) (random.nextGaussian() * std);
                 }
             } else {
                 double limit = Math.sqrt(6.0 / (nIn + nOut));
-                for (int i = 0; i < nIn * nOut; i++) {
+                for (int i = 0; i < count; i++) {
                     params[w + i] = (float) random.nextDouble(-limit, limit);
                 }
             }

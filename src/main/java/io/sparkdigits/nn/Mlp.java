@@ -1,9 +1,13 @@
 package io.sparkdigits.nn;
 
+import java.util.List;
+
 /**
- * Forward and backward passes of a whole network over one chunk of rows, composed from
- * {@link Dense}, {@link Activation} and {@link SoftmaxCrossEntropy}. Stateless: the parameters and
- * the scratch {@link Workspace} are passed in, so one instance of nothing serves every thread.
+ * Forward and backward passes of a whole network over one chunk of rows, stage by stage: dense
+ * layers ({@link Dense}), convolutions ({@link Conv2d}) and max pooling ({@link MaxPool}), the
+ * hidden {@link Activation} after every stage with weights but the last, and
+ * {@link SoftmaxCrossEntropy} on top. Stateless: the parameters and the scratch {@link Workspace}
+ * are passed in, so one instance of nothing serves every thread.
  */
 public final class Mlp {
     private Mlp() {
@@ -14,16 +18,33 @@ public final class Mlp {
      * returns the workspace buffer that holds the class probabilities ({@code rows x classes}).
      */
     public static float[] forward(NetworkSpec spec, float[] params, float[] x, int rows, Workspace ws) {
+        return forward(spec, params, x, rows, ws, null);
+    }
+
+    /** The forward pass with inverted dropout on the inputs of dense stages, if {@code dropout} is given. */
+    static float[] forward(NetworkSpec spec, float[] params, float[] x, int rows, Workspace ws, Dropout.Masks dropout) {
         ws.checkFits(spec, rows);
+        List<Stage> stages = spec.stages();
         float[] in = x;
-        int last = spec.layers() - 1;
-        for (int l = 0; l <= last; l++) {
-            int nIn = spec.size(l);
-            int nOut = spec.size(l + 1);
-            float[] out = ws.activation(l);
-            Dense.forward(ws.matMul(), out, in, params, spec.weightOffset(l), spec.biasOffset(l), rows, nIn, nOut);
-            if (l < last) {
-                spec.hidden().forward(out, rows * nOut);
+        int l = 0;
+        for (int i = 0; i < stages.size(); i++) {
+            Stage st = stages.get(i);
+            float[] out = ws.activation(i);
+            if (dropout != null && dropout.active(i)) {
+                in = dropout.apply(i, in, rows * st.inSize());
+            }
+            if (st instanceof Stage.Dense d) {
+                Dense.forward(ws.matMul(), out, in, params, spec.weightOffset(l), spec.biasOffset(l), rows, d.in(), d.out());
+            } else if (st instanceof Stage.Conv c) {
+                Conv2d.forward(ws.matMul(), c, out, in, params, spec.weightOffset(l), spec.biasOffset(l), rows, ws.cols);
+            } else {
+                MaxPool.forward((Stage.Pool) st, out, ws.argmax(i), in, rows);
+            }
+            if (st.weights() > 0) {
+                l++;
+                if (i < stages.size() - 1) {
+                    spec.hidden().forward(out, rows * st.outSize());
+                }
             }
             in = out;
         }
@@ -39,32 +60,63 @@ public final class Mlp {
      */
     public static void accumulateGradient(NetworkSpec spec, float[] params, float[] x, byte[] y, int yOff,
                                           int rows, float[] grad, Workspace ws, BatchStats stats) {
-        float[] delta = forward(spec, params, x, rows, ws);
+        accumulateGradient(spec, params, x, y, yOff, rows, grad, ws, stats, null);
+    }
+
+    /** As above, training with dropout when {@code dropout} is not null. */
+    public static void accumulateGradient(NetworkSpec spec, float[] params, float[] x, byte[] y, int yOff,
+                                          int rows, float[] grad, Workspace ws, BatchStats stats,
+                                          Dropout.Masks dropout) {
+        float[] delta = forward(spec, params, x, rows, ws, dropout);
         SoftmaxCrossEntropy.lossAndDelta(delta, y, yOff, rows, spec.outputSize(), stats);
-        for (int l = spec.layers() - 1; l >= 0; l--) {
-            int nIn = spec.size(l);
-            int nOut = spec.size(l + 1);
-            float[] in = l == 0 ? x : ws.activation(l - 1);
-            float[] dIn = l == 0 ? null : ws.spareDelta(delta);
-            Dense.backward(ws.matMul(), dIn, grad, delta, in, params, spec.weightOffset(l), spec.biasOffset(l), rows, nIn, nOut);
-            if (l > 0) {
-                spec.hidden().backward(dIn, in, rows * nIn);
-                delta = dIn;
+        List<Stage> stages = spec.stages();
+        int l = spec.layers() - 1;
+        for (int i = stages.size() - 1; i >= 0; i--) {
+            Stage st = stages.get(i);
+            boolean dropped = dropout != null && dropout.active(i);
+            float[] in = i == 0 ? x : ws.activation(i - 1);
+            float[] seen = dropped ? dropout.applied(i) : in;
+            float[] dIn = i == 0 ? null : ws.spareDelta(delta);
+            if (st instanceof Stage.Dense d) {
+                Dense.backward(ws.matMul(), dIn, grad, delta, seen, params, spec.weightOffset(l), spec.biasOffset(l),
+                        rows, d.in(), d.out());
+                l--;
+            } else if (st instanceof Stage.Conv c) {
+                Conv2d.backward(ws.matMul(), c, dIn, grad, delta, seen, params, spec.weightOffset(l), spec.biasOffset(l),
+                        rows, ws.cols);
+                l--;
+            } else if (dIn != null) {
+                MaxPool.backward((Stage.Pool) st, dIn, delta, ws.argmax(i), rows);
             }
+            if (dIn == null) {
+                continue;
+            }
+            if (dropped) {
+                dropout.backward(i, dIn, rows * st.inSize());
+            }
+            // The input of stage i is the output of stage i - 1, activated if that stage has weights.
+            if (stages.get(i - 1).weights() > 0) {
+                spec.hidden().backward(dIn, in, rows * st.inSize());
+            }
+            delta = dIn;
         }
     }
 
     /**
-     * Scratch buffers for up to {@code capacity} rows: one activation buffer per layer and two
-     * delta buffers used alternately. The output layer's activation buffer doubles as the first
-     * delta. Also names the {@link MatMul} kernels the passes run on, by default {@link Dense#matMul()}.
+     * Scratch buffers for up to {@code capacity} rows: one activation buffer per stage, two delta
+     * buffers used alternately, one image's patch matrix for the convolutions and the winners of
+     * every pooling. The output stage's activation buffer doubles as the first delta. Also names
+     * the {@link MatMul} kernels the passes run on, by default {@link Dense#matMul()}.
      */
     public static final class Workspace {
         private final MatMul matMul;
         private final int capacity;
+        private final NetworkSpec spec;
         private final float[][] activations;
+        private final int[][] argmax;
         private final float[] deltaA;
         private final float[] deltaB;
+        final float[] cols;
 
         public Workspace(NetworkSpec spec, int capacity) {
             this(spec, capacity, Dense.matMul());
@@ -73,12 +125,23 @@ public final class Mlp {
         public Workspace(NetworkSpec spec, int capacity, MatMul matMul) {
             this.matMul = matMul;
             this.capacity = capacity;
-            this.activations = new float[spec.layers()][];
-            for (int l = 0; l < spec.layers(); l++) {
-                activations[l] = new float[capacity * spec.size(l + 1)];
+            this.spec = spec;
+            List<Stage> stages = spec.stages();
+            this.activations = new float[stages.size()][];
+            this.argmax = new int[stages.size()][];
+            int colsSize = 0;
+            for (int i = 0; i < stages.size(); i++) {
+                Stage st = stages.get(i);
+                activations[i] = new float[capacity * st.outSize()];
+                if (st instanceof Stage.Pool) {
+                    argmax[i] = new int[capacity * st.outSize()];
+                } else if (st instanceof Stage.Conv c) {
+                    colsSize = Math.max(colsSize, Conv2d.colsSize(c));
+                }
             }
             this.deltaA = new float[capacity * spec.maxWidth()];
             this.deltaB = new float[capacity * spec.maxWidth()];
+            this.cols = new float[colsSize];
         }
 
         public int capacity() {
@@ -89,8 +152,12 @@ public final class Mlp {
             return matMul;
         }
 
-        float[] activation(int layer) {
-            return activations[layer];
+        float[] activation(int stage) {
+            return activations[stage];
+        }
+
+        int[] argmax(int stage) {
+            return argmax[stage];
         }
 
         /** A delta buffer that is not {@code current}. */
@@ -98,15 +165,10 @@ public final class Mlp {
             return current == deltaA ? deltaB : deltaA;
         }
 
-        void checkFits(NetworkSpec spec, int rows) {
-            if (rows > capacity || activations.length != spec.layers()) {
+        void checkFits(NetworkSpec network, int rows) {
+            if (rows > capacity || !spec.equals(network)) {
                 throw new IllegalArgumentException(
-                        "workspace for " + capacity + " rows cannot hold " + rows + " rows of " + spec);
-            }
-            for (int l = 0; l < spec.layers(); l++) {
-                if (activations[l].length < capacity * spec.size(l + 1)) {
-                    throw new IllegalArgumentException("workspace was made for another network than " + spec);
-                }
+                        "workspace for " + capacity + " rows of " + spec + " cannot hold " + rows + " rows of " + network);
             }
         }
     }

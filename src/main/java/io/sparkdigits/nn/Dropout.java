@@ -1,0 +1,140 @@
+package io.sparkdigits.nn;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Inverted dropout (Srivastava et al. 2014) on the inputs of dense stages: while training, each
+ * input is zeroed with probability {@code p} and the survivors are scaled by {@code 1 / (1 - p)},
+ * so inference uses the weights as they are. The rates are given for the dense stages in order
+ * (the first for the input of the first dense stage: the pixels of an MLP, the flattened features
+ * of a convolutional network).
+ *
+ * <p>A row's masks come from its own seed, which the trainer derives from the run's seed, the
+ * epoch, the step and the row, so they do not depend on which thread or executor computes it.
+ */
+public final class Dropout implements Serializable {
+    private static final long serialVersionUID = 1L;
+    /** Rate per stage of the network; 0 where there is no dropout. */
+    private final float[] rates;
+
+    private Dropout(float[] rates) {
+        this.rates = rates;
+    }
+
+    /**
+     * @param denseRates rates for the dense stages in order, each in [0, 1); fewer than the dense
+     *                   stages leaves the rest without dropout
+     */
+    public static Dropout of(NetworkSpec spec, double[] denseRates) {
+        List<Stage> stages = spec.stages();
+        float[] rates = new float[stages.size()];
+        int d = 0;
+        for (int i = 0; i < stages.size() && d < denseRates.length; i++) {
+            if (stages.get(i) instanceof Stage.Dense) {
+                double r = denseRates[d++];
+                if (!(r >= 0 && r < 1)) {
+                    throw new IllegalArgumentException("a dropout rate must be in [0, 1), got " + r);
+                }
+                rates[i] = (float) r;
+            }
+        }
+        if (d < denseRates.length) {
+            throw new IllegalArgumentException(denseRates.length + " dropout rates for a network with " + d
+                    + " dense layers");
+        }
+        return new Dropout(rates);
+    }
+
+    /** Whether any stage drops anything. */
+    public boolean any() {
+        for (float r : rates) {
+            if (r > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Per-chunk masks and scratch for one thread. */
+    public Masks masks(NetworkSpec spec, int capacity) {
+        return new Masks(spec, capacity);
+    }
+
+    /** The scaled keep-factors of one chunk of rows, and the dropped inputs the forward pass saw. */
+    public final class Masks {
+        private final float[][] factors;
+        private final float[][] applied;
+        private final int[] widths;
+
+        private Masks(NetworkSpec spec, int capacity) {
+            List<Stage> stages = spec.stages();
+            factors = new float[stages.size()][];
+            applied = new float[stages.size()][];
+            widths = new int[stages.size()];
+            for (int i = 0; i < stages.size(); i++) {
+                widths[i] = stages.get(i).inSize();
+                if (rates[i] > 0) {
+                    factors[i] = new float[capacity * widths[i]];
+                    applied[i] = new float[capacity * widths[i]];
+                }
+            }
+        }
+
+        /** Draws the masks of {@code rows} rows, row {@code r} from {@code rowSeeds[r]}. */
+        public Masks draw(long[] rowSeeds, int rows) {
+            for (int i = 0; i < factors.length; i++) {
+                if (factors[i] == null) {
+                    continue;
+                }
+                float keep = 1f / (1f - rates[i]);
+                int n = widths[i];
+                for (int r = 0; r < rows; r++) {
+                    SplittableRandom random = new SplittableRandom(rowSeeds[r] ^ (0x9E3779B97F4A7C15L * (i + 1)));
+                    for (int k = 0; k < n; k++) {
+                        factors[i][r * n + k] = random.nextFloat() < rates[i] ? 0f : keep;
+                    }
+                }
+            }
+            return this;
+        }
+
+        boolean active(int stage) {
+            return factors[stage] != null;
+        }
+
+        /** The input of {@code stage} with its mask applied, in a buffer of its own. */
+        float[] apply(int stage, float[] in, int n) {
+            float[] f = factors[stage];
+            float[] out = applied[stage];
+            for (int k = 0; k < n; k++) {
+                out[k] = in[k] * f[k];
+            }
+            return out;
+        }
+
+        /** The keep-factors of {@code stage}'s input (0 or {@code 1 / (1 - p)}), or null if it has no dropout. */
+        float[] factors(int stage) {
+            return factors[stage];
+        }
+
+        float[] applied(int stage) {
+            return applied[stage];
+        }
+
+        /** The delta of the dropped input, turned into the delta of the input before dropout. */
+        void backward(int stage, float[] delta, int n) {
+            float[] f = factors[stage];
+            for (int k = 0; k < n; k++) {
+                delta[k] *= f[k];
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "dropout " + Arrays.toString(rates);
+    }
+}
