@@ -14,6 +14,13 @@ public final class Mlp {
      * returns the workspace buffer that holds the class probabilities ({@code rows x classes}).
      */
     public static float[] forward(NetworkSpec spec, float[] params, float[] x, int rows, Workspace ws) {
+        float[] z = logits(spec, params, x, rows, ws);
+        SoftmaxCrossEntropy.softmax(z, rows, spec.outputSize());
+        return z;
+    }
+
+    /** As {@link #forward} but stops before the softmax: the buffer holds the output layer's logits. */
+    public static float[] logits(NetworkSpec spec, float[] params, float[] x, int rows, Workspace ws) {
         ws.checkFits(spec, rows);
         float[] in = x;
         int last = spec.layers() - 1;
@@ -27,7 +34,6 @@ public final class Mlp {
             }
             in = out;
         }
-        SoftmaxCrossEntropy.softmax(in, rows, spec.outputSize());
         return in;
     }
 

@@ -51,6 +51,12 @@ public final class Predictor implements Serializable {
         return Mlp.forward(spec, params, x, rows, workspace);
     }
 
+    /** Logits ({@code rows x classes}, before the softmax) of the first {@code rows} rows of {@link #inputBuffer()}. */
+    public float[] logits(int rows) {
+        ensureBuffers();
+        return Mlp.logits(spec, params, x, rows, workspace);
+    }
+
     /**
      * Adds the rows {@code rows} of {@code shard} (all rows if null) to a confusion matrix and
      * their summed cross-entropy to {@code stats}.
