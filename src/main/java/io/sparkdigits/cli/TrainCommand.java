@@ -59,19 +59,16 @@ final class TrainCommand implements Command {
 
     /** The preset's settings with every given option applied. */
     static TrainConfig config(Options o) {
-        TrainConfig p;
+        String preset = o.string("preset", "default");
         try {
-            p = TrainConfig.preset(o.string("preset", "default"));
+            TrainConfig.preset(preset);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
         if (o.has("layers") && o.has("hidden")) {
             throw new UsageException("give --layers or --hidden, not both");
         }
-        int[] hidden = p.hidden();
-        if (o.has("hidden")) {
-            hidden = o.sizes("hidden");
-        }
+        int[] hidden = o.has("hidden") ? o.sizes("hidden") : null;
         if (o.has("layers")) {
             int[] all = o.sizes("layers");
             if (all.length < 2 || all[all.length - 1] != TrainJob.CLASSES) {
@@ -82,27 +79,35 @@ final class TrainCommand implements Command {
         }
         Activation activation;
         try {
-            activation = o.has("activation") ? Activation.parse(o.string("activation")) : p.activation();
+            activation = o.has("activation") ? Activation.parse(o.string("activation")) : null;
         } catch (IllegalArgumentException e) {
             throw new UsageException("--activation: " + e.getMessage());
         }
-        String optimizer = o.choice("optimizer", p.optimizer(), "sgd", "momentum", "adam");
-        double lr = o.real("lr", p.learningRate(), 0, 100);
-        if (lr <= 0) {
+        String optimizer = o.has("optimizer") ? o.choice("optimizer", null, "sgd", "momentum", "adam") : null;
+        Double lr = real(o, "lr", 0, 100);
+        if (lr != null && lr <= 0) {
             throw new UsageException("--lr must be positive");
         }
-        String schedule = o.string("schedule", p.schedule());
+        TrainConfig.Overrides given = new TrainConfig.Overrides(hidden, activation, optimizer, lr,
+                real(o, "momentum", 0, 0.9999), o.flag("nesterov") ? Boolean.TRUE : null, real(o, "weight-decay", 0, 1),
+                o.has("schedule") ? o.string("schedule") : null, integer(o, "batch-size", 0, Integer.MAX_VALUE),
+                integer(o, "epochs", 1, 1_000_000), o.has("seed") ? o.integer("seed", 0L) : null,
+                integer(o, "partitions", 0, 100_000), real(o, "validation", 0, 0.9));
+        TrainConfig cfg = TrainConfig.of(preset, given);
         try {
-            LrSchedule.parse(schedule, lr, 1);
+            LrSchedule.parse(cfg.schedule(), cfg.learningRate(), 1);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--schedule: " + e.getMessage());
         }
-        return new TrainConfig(o.string("preset", "default"), hidden, activation, optimizer, lr,
-                o.real("momentum", optimizer.equals("momentum") && p.momentum() == 0 ? 0.9 : p.momentum(), 0, 0.9999),
-                o.flag("nesterov") || p.nesterov(), o.real("weight-decay", p.weightDecay(), 0, 1), schedule,
-                o.integer("batch-size", p.batchSize(), 0, Integer.MAX_VALUE), o.integer("epochs", p.epochs(), 1, 1_000_000),
-                o.integer("seed", p.seed()), o.integer("partitions", p.partitions(), 0, 100_000),
-                o.real("validation", p.validation(), 0, 0.9));
+        return cfg;
+    }
+
+    private static Double real(Options o, String name, double min, double max) {
+        return o.has(name) ? o.real(name, 0, min, max) : null;
+    }
+
+    private static Integer integer(Options o, String name, int min, int max) {
+        return o.has(name) ? o.integer(name, 0, min, max) : null;
     }
 
     @Override

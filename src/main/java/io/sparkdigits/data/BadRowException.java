@@ -21,6 +21,19 @@ public final class BadRowException extends RuntimeException {
         this.problem = problem;
     }
 
+    /**
+     * A bad row of a source that is not a file (a DataFrame): {@code where} says which row it is,
+     * in the caller's words, and there is no line to look up.
+     */
+    public BadRowException(String where, String problem) {
+        super(where + ": " + problem);
+        this.file = null;
+        this.blockStart = -1;
+        this.ordinal = -1;
+        this.problem = problem;
+    }
+
+    /** The file of the row, or null if it did not come from a file. */
     public String file() {
         return file;
     }

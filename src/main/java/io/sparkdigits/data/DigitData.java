@@ -11,7 +11,7 @@ import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 /**
- * Labeled digit data loaded from CSV, validated, packed into one {@link Shard} per partition and
+ * Labeled digit data loaded from CSV (or another source of rows), validated, packed into one {@link Shard} per partition and
  * cached: what the trainer and the evaluator iterate over. The number of partitions is chosen by
  * the caller, not by the input's splits, and rows are dealt to partitions in a fixed order, so the
  * same files and partition count give the same shards on any master.
@@ -19,6 +19,7 @@ import scala.Tuple2;
 public final class DigitData {
     private final JavaRDD<Shard> shards;
     private final CsvLayout layout;
+    private final int width;
     private final long rows;
     private final long skipped;
     private final String firstSkipped;
@@ -27,9 +28,10 @@ public final class DigitData {
     private final long[] rowsPerPartition;
     private final LoadSummary summary;
 
-    private DigitData(JavaRDD<Shard> shards, CsvLayout layout, List<Info> summaries) {
+    private DigitData(JavaRDD<Shard> shards, CsvLayout layout, int width, List<Info> summaries) {
         this.shards = shards;
         this.layout = layout;
+        this.width = width;
         long r = 0;
         long s = 0;
         long b = 0;
@@ -83,10 +85,7 @@ public final class DigitData {
         JavaPairRDD<Long, Shard> chunks = CsvFrames.lines(spark, layout, partitions)
                 .mapPartitionsWithIndex((split, it) -> packer.pack(split, it), false)
                 .mapToPair(t -> t);
-        JavaRDD<Shard> shards = chunks
-                .partitionBy(new RoundRobin(partitions))
-                .mapPartitions(DigitData::merge, true)
-                .persist(StorageLevel.MEMORY_ONLY());
+        JavaRDD<Shard> shards = deal(chunks, partitions);
         try {
             List<Info> summaries = shards.map(Info::of).collect();
             for (Info info : summaries) {
@@ -94,7 +93,7 @@ public final class DigitData {
                     throw info.badRow();
                 }
             }
-            DigitData data = new DigitData(shards, layout, summaries);
+            DigitData data = new DigitData(shards, layout, values, summaries);
             if (data.rows == 0) {
                 throw new BadInputException(path + ": no usable rows"
                         + (data.skipped > 0 ? " (all " + data.skipped + " rows were bad: " + data.firstSkipped + ")" : ""));
@@ -104,6 +103,53 @@ public final class DigitData {
             shards.unpersist(false);
             throw BadRows.translate(e, layout, spark.sparkContext().hadoopConfiguration());
         }
+    }
+
+    /** Opens a {@link RowCursor} on one split of rows that are not CSV lines. */
+    public interface CursorFactory<T> extends java.io.Serializable {
+        RowCursor open(int split, java.util.Iterator<T> rows);
+    }
+
+    /**
+     * Packs and caches labeled rows of another source (a DataFrame) exactly as {@link #load} packs
+     * CSV: chunks keyed by (input split, chunk) dealt round-robin to {@code partitions}, so the same
+     * rows in the same input splits give the same shards. Any bad row fails the load with a
+     * {@link BadInputException} carrying the cursor's description of it.
+     *
+     * @param source what the rows are, for messages (e.g. "DataFrame column 'features'")
+     */
+    public static <T> DigitData fromRows(JavaRDD<T> rows, CursorFactory<T> cursors, int width, int partitions,
+                                         String source) {
+        JavaPairRDD<Long, Shard> chunks = rows
+                .mapPartitionsWithIndex((split, it) -> ShardPacker.pack(split, cursors.open(split, it), width, false), false)
+                .mapToPair(t -> t);
+        JavaRDD<Shard> shards = deal(chunks, partitions);
+        List<Info> summaries;
+        try {
+            summaries = shards.map(Info::of).collect();
+        } catch (RuntimeException e) {
+            shards.unpersist(false);
+            throw e;
+        }
+        DigitData data = new DigitData(shards, null, width, summaries);
+        for (Info info : summaries) {
+            if (info.badRow() != null) {
+                data.release();
+                throw new BadInputException(info.badRow().getMessage());
+            }
+        }
+        if (data.rows == 0) {
+            data.release();
+            throw new BadInputException(source + ": no rows");
+        }
+        return data;
+    }
+
+    private static JavaRDD<Shard> deal(JavaPairRDD<Long, Shard> chunks, int partitions) {
+        return chunks
+                .partitionBy(new RoundRobin(partitions))
+                .mapPartitions(DigitData::merge, true)
+                .persist(StorageLevel.MEMORY_ONLY());
     }
 
     private static java.util.Iterator<Shard> merge(java.util.Iterator<Tuple2<Long, Shard>> it) {
@@ -129,6 +175,7 @@ public final class DigitData {
         return shards;
     }
 
+    /** The CSV layout the rows came from, or null if they came from {@link #fromRows}. */
     public CsvLayout layout() {
         return layout;
     }
@@ -139,7 +186,7 @@ public final class DigitData {
     }
 
     public int width() {
-        return layout.columns() - 1;
+        return width;
     }
 
     public long rows() {

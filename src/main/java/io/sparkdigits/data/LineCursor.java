@@ -11,7 +11,7 @@ import org.apache.spark.unsafe.types.UTF8String;
  * split's data rows) for keys and error messages. Blank means only spaces, tabs and carriage
  * returns, as in {@link BadRows} and {@code RowKeys}.
  */
-public final class LineCursor {
+public final class LineCursor implements RowCursor {
     private final Iterator<InternalRow> rows;
     private final LineParser parser;
     private final CsvLayout.Headers headers;
@@ -29,6 +29,7 @@ public final class LineCursor {
     }
 
     /** Moves to the next data row and parses it into {@code values}; false at the end. */
+    @Override
     public boolean next(float[] values) {
         while (rows.hasNext()) {
             InternalRow row = rows.next();

@@ -10,7 +10,7 @@ import scala.Tuple2;
 /**
  * Packs the validated rows of one input split into shards of at most {@link #CHUNK_ROWS} rows,
  * keyed by (split, chunk) so that they can be dealt out to the training partitions and put back
- * in a fixed order there. Values are stored as bytes until a row holds a non-integer value.
+ * in a fixed order there. Values are stored as bytes until a row holds a value that is not an integer in 0..255.
  */
 public final class ShardPacker implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -33,10 +33,17 @@ public final class ShardPacker implements Serializable {
     }
 
     public Iterator<Tuple2<Long, Shard>> pack(int split, Iterator<InternalRow> rows) {
+        return pack(split, new LineCursor(rows, parser, headers), parser.values(), skipBad);
+    }
+
+    /**
+     * Packs the rows of {@code cursor}, split {@code split} of the input, each of {@code cols}
+     * values. A bad row stops packing and is recorded on the last shard, unless {@code skipBad}.
+     */
+    public static Iterator<Tuple2<Long, Shard>> pack(int split, RowCursor cursor, int cols, boolean skipBad) {
         List<Tuple2<Long, Shard>> out = new ArrayList<>();
-        LineCursor cursor = new LineCursor(rows, parser, headers);
-        float[] values = new float[parser.values()];
-        Builder b = new Builder(parser.values());
+        float[] values = new float[cols];
+        Builder b = new Builder(cols);
         long skipped = 0;
         String firstSkipped = null;
         BadRowException bad = null;
@@ -53,10 +60,12 @@ public final class ShardPacker implements Serializable {
                 continue;
             }
             b.add(cursor.label(), values);
-            fileRows.merge(cursor.file(), 1L, Long::sum);
+            if (cursor.file() != null) {
+                fileRows.merge(cursor.file(), 1L, Long::sum);
+            }
             if (b.rows == CHUNK_ROWS) {
                 out.add(new Tuple2<>(key(split, out.size()), b.build()));
-                b = new Builder(parser.values());
+                b = new Builder(cols);
             }
         }
         if (b.rows > 0 || out.isEmpty() || skipped > 0 || bad != null) {
@@ -66,7 +75,7 @@ public final class ShardPacker implements Serializable {
         return out.iterator();
     }
 
-    /** Accumulates rows as bytes, switching to floats at the first non-integer value. */
+    /** Accumulates rows as bytes, switching to floats at the first value that is not a 0..255 integer. */
     private static final class Builder {
         private final int cols;
         private final byte[] labels = new byte[CHUNK_ROWS];
@@ -84,7 +93,8 @@ public final class ShardPacker implements Serializable {
             int at = rows * cols;
             for (int c = 0; c < cols; c++) {
                 float v = values[c];
-                if (floats == null && v != (int) v) {
+                // Only 0..255 integers fit a byte; CSV rows never hold others, other sources may.
+                if (floats == null && (v != (int) v || v < 0f || v > 255f)) {
                     toFloats();
                 }
                 if (floats != null) {

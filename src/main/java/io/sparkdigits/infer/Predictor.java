@@ -48,6 +48,12 @@ public final class Predictor implements Serializable {
         return Mlp.forward(spec, params, x, rows, workspace);
     }
 
+    /** Logits ({@code rows x classes}, before the softmax) of the first {@code rows} rows of {@link #inputBuffer()}. */
+    public float[] logits(int rows) {
+        ensureBuffers();
+        return Mlp.logits(spec, params, x, rows, workspace);
+    }
+
     /**
      * Probabilities ({@code (to - from) x classes}) of the rows {@code order[from .. to)} of
      * {@code shard} (rows {@code from .. to} if {@code order} is null), at most {@link #CHUNK};

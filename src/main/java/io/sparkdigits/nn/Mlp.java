@@ -21,8 +21,20 @@ public final class Mlp {
         return forward(spec, params, x, rows, ws, null);
     }
 
+    /** As {@link #forward} but stops before the softmax: the buffer holds the output layer's logits. */
+    public static float[] logits(NetworkSpec spec, float[] params, float[] x, int rows, Workspace ws) {
+        return logits(spec, params, x, rows, ws, null);
+    }
+
     /** The forward pass with inverted dropout on the inputs of dense stages, if {@code dropout} is given. */
     static float[] forward(NetworkSpec spec, float[] params, float[] x, int rows, Workspace ws, Dropout.Masks dropout) {
+        float[] z = logits(spec, params, x, rows, ws, dropout);
+        SoftmaxCrossEntropy.softmax(z, rows, spec.outputSize());
+        return z;
+    }
+
+    private static float[] logits(NetworkSpec spec, float[] params, float[] x, int rows, Workspace ws,
+                                  Dropout.Masks dropout) {
         ws.checkFits(spec, rows);
         List<Stage> stages = spec.stages();
         float[] in = x;
@@ -48,7 +60,6 @@ public final class Mlp {
             }
             in = out;
         }
-        SoftmaxCrossEntropy.softmax(in, rows, spec.outputSize());
         return in;
     }
 

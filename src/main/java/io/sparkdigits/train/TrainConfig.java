@@ -40,6 +40,33 @@ public record TrainConfig(String preset, int[] hidden, Activation activation, St
         };
     }
 
+    /**
+     * Settings given on top of a preset, by command-line flags or spark.ml Params; a null field
+     * keeps the preset's value. Values are assumed already range-checked by the caller.
+     */
+    public record Overrides(int[] hidden, Activation activation, String optimizer, Double learningRate,
+                            Double momentum, Boolean nesterov, Double weightDecay, String schedule, Integer batchSize,
+                            Integer epochs, Long seed, Integer partitions, Double validation) {
+    }
+
+    /** Preset {@code name} with {@code o} applied: the one place the CLI and the spark.ml stage resolve settings. */
+    public static TrainConfig of(String name, Overrides o) {
+        TrainConfig p = preset(name);
+        String optimizer = or(o.optimizer(), p.optimizer());
+        // Choosing momentum on a preset without it should not mean a momentum of zero.
+        double momentum = o.momentum() != null ? o.momentum()
+                : optimizer.equals("momentum") && p.momentum() == 0 ? 0.9 : p.momentum();
+        return new TrainConfig(name, or(o.hidden(), p.hidden()), or(o.activation(), p.activation()), optimizer,
+                or(o.learningRate(), p.learningRate()), momentum, or(o.nesterov(), p.nesterov()),
+                or(o.weightDecay(), p.weightDecay()), or(o.schedule(), p.schedule()), or(o.batchSize(), p.batchSize()),
+                or(o.epochs(), p.epochs()), or(o.seed(), p.seed()), or(o.partitions(), p.partitions()),
+                or(o.validation(), p.validation()));
+    }
+
+    private static <T> T or(T given, T preset) {
+        return given != null ? given : preset;
+    }
+
     /** Layer widths from input to output. */
     public int[] layers(int inputs, int classes) {
         int[] sizes = new int[hidden.length + 2];

@@ -42,7 +42,7 @@ public final class TrainJob {
     public static Model run(SparkSession spark, TrainConfig cfg, Paths paths, DigitData.Options dataOptions,
                             long stepTimeout) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        int partitions = cfg.partitions() > 0 ? cfg.partitions() : spark.sparkContext().defaultParallelism();
+        int partitions = partitions(spark, cfg);
         DigitData.Options opts = new DigitData.Options(dataOptions.header(), dataOptions.skipBadRows(), partitions, CLASSES);
         long loadStart = System.nanoTime();
         DigitData train = DigitData.load(spark, paths.train(), opts, -1);
@@ -58,7 +58,10 @@ public final class TrainJob {
             LOG.info("loaded " + paths.test() + ": " + test.summary().describe());
         }
         try {
-            return train(spark, cfg, paths, train, test, hadoop, new JobDeadline(spark.sparkContext(), stepTimeout));
+            Model model = train(spark, cfg, paths, train, test, new JobDeadline(spark.sparkContext(), stepTimeout));
+            ModelStore.save(model, paths.model(), hadoop);
+            LOG.info("saved model to " + paths.model());
+            return model;
         } finally {
             train.release();
             if (test != null) {
@@ -67,8 +70,19 @@ public final class TrainJob {
         }
     }
 
-    private static Model train(SparkSession spark, TrainConfig cfg, Paths paths, DigitData train, DigitData test,
-                               Configuration hadoop, JobDeadline deadline) throws IOException {
+    /** The number of training partitions {@code cfg} asks for: its own, else Spark's default parallelism. */
+    public static int partitions(SparkSession spark, TrainConfig cfg) {
+        return cfg.partitions() > 0 ? cfg.partitions() : spark.sparkContext().defaultParallelism();
+    }
+
+    /**
+     * Trains on data already loaded and cached, reporting and checkpointing as {@code paths} says,
+     * and returns the model without saving it: the run shared by {@code train} and the spark.ml
+     * stage. {@code paths.train()} and {@code paths.test()} only name the data in the model's info.
+     */
+    public static Model train(SparkSession spark, TrainConfig cfg, Paths paths, DigitData train, DigitData test,
+                              JobDeadline deadline) throws IOException {
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         TrainSetup setup = TrainSetup.of(cfg, train.width(), train.rowsPerPartition(), train.maxValue(), CLASSES);
         NetworkSpec spec = setup.spec();
         LOG.info("network " + spec + " (" + spec.numParams() + " parameters), " + setup.optimizer() + ", "
@@ -100,10 +114,7 @@ public final class TrainJob {
             System.out.printf(Locale.ROOT, "test accuracy %.2f%% (%d rows), mean loss %.4f%n",
                     100 * report.accuracy(), report.rows(), report.meanLoss());
         }
-        Model model = new Model(spec, params, setup.scale(), info, Map.of());
-        ModelStore.save(model, paths.model(), hadoop);
-        LOG.info("saved model to " + paths.model());
-        return model;
+        return new Model(spec, params, setup.scale(), info, Map.of());
     }
 
     private static Map<String, Object> dataInfo(Paths paths, DigitData train, DigitData test) {
