@@ -61,8 +61,12 @@ import java.util.zip.CRC32;
 public final class ModelStore {
     /** The {@code format} value in {@code model.json}. */
     public static final String FORMAT = "spark-digits-model";
-    /** The newest {@code model.json} format version this build reads, and the one it writes. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The newest {@code model.json} format version this build reads. Version 2 adds the stages of
+     * networks with convolutions ({@code architecture}, {@code inputShape}); a network of dense
+     * layers only is still written as version 1, which every earlier build reads.
+     */
+    public static final int FORMAT_VERSION = 2;
     /** The manifest's file name inside a model directory. */
     public static final String MANIFEST = "model.json";
     static final String WEIGHTS_FILE = "weights.bin";
@@ -221,10 +225,15 @@ public final class ModelStore {
     private static ObjectNode manifest(Model m) {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT);
-        root.put("formatVersion", FORMAT_VERSION);
+        NetworkSpec spec = m.spec();
+        root.put("formatVersion", spec.denseOnly() ? 1 : 2);
         ArrayNode layers = root.putArray("layers");
-        for (int s : m.spec().sizes()) {
+        for (int s : spec.sizes()) {
             layers.add(s);
+        }
+        if (!spec.denseOnly()) {
+            root.put("architecture", spec.architecture());
+            root.putArray("inputShape").add(spec.input().h()).add(spec.input().w()).add(spec.input().c());
         }
         root.put("hiddenActivation", m.spec().hidden().id());
         root.put("output", OUTPUT);
@@ -421,10 +430,36 @@ public final class ModelStore {
                 sizes[i] = (int) s;
             }
             try {
-                return new NetworkSpec(sizes, Activation.parse(text("hiddenActivation")));
+                Activation hidden = Activation.parse(text("hiddenActivation"));
+                if (!root.has("architecture")) {
+                    return new NetworkSpec(sizes, hidden);
+                }
+                NetworkSpec spec = NetworkSpec.parse(text("architecture"), inputShape(), sizes[0],
+                        sizes[sizes.length - 1], hidden);
+                if (!java.util.Arrays.equals(spec.sizes(), sizes)) {
+                    throw error("architecture " + spec.architecture() + " has widths "
+                            + java.util.Arrays.toString(spec.sizes()) + " but layers says " + java.util.Arrays.toString(sizes));
+                }
+                return spec;
             } catch (IllegalArgumentException e) {
                 throw error(e.getMessage());
             }
+        }
+
+        private io.sparkdigits.nn.Stage.Shape inputShape() throws ModelFormatException {
+            JsonNode shape = field(root, "inputShape");
+            if (!shape.isArray() || shape.size() != 3) {
+                throw error("field 'inputShape' must be [height, width, channels]");
+            }
+            int[] hwc = new int[3];
+            for (int i = 0; i < 3; i++) {
+                long v = integer(shape.get(i), "inputShape");
+                if (v < 1 || v > 1 << 16) {
+                    throw error("image size out of range: " + v);
+                }
+                hwc[i] = (int) v;
+            }
+            return new io.sparkdigits.nn.Stage.Shape(hwc[0], hwc[1], hwc[2]);
         }
 
         float inputScale() throws ModelFormatException {

@@ -85,10 +85,10 @@ class ModelStoreGoldenTest {
     @Test
     void newerFormatVersionIsRefused() throws Exception {
         assertEquals("file:" + tmp.resolve("model").resolve("model.json")
-                        + ": model format version 2 is newer than this build supports (1)",
-                refusal(r -> r.put("formatVersion", 2)));
+                        + ": model format version 3 is newer than this build supports (2)",
+                refusal(r -> r.put("formatVersion", 3)));
         assertEquals("file:" + tmp.resolve("model").resolve("model.json")
-                        + ": model format version 7 is newer than this build supports (1)",
+                        + ": model format version 7 is newer than this build supports (2)",
                 refusal(r -> r.put("formatVersion", 7)));
     }
 
