@@ -14,9 +14,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Keeps a local run ({@code local}, {@code local[N]}, {@code local[*]}, {@code local[N,F]}) on
  * this machine. Nothing in such a run needs to be reached from another host, yet Spark binds the
- * driver's RPC endpoint and block manager to the host name's address (or, when that is loopback,
- * to the first other interface it finds) and its UI, with no authentication, to SPARK_LOCAL_IP or
- * every interface. So for a local master the driver binds to 127.0.0.1 and the UI is off unless
+ * driver's RPC endpoint and block manager to SPARK_LOCAL_IP or the host name's address (or, when
+ * that is loopback, to another interface it finds) and its UI, with no authentication, to
+ * SPARK_LOCAL_IP or every interface. So for a local master the driver binds to 127.0.0.1 and the UI is off unless
  * asked for. What the user set explicitly wins and is logged. {@code local-cluster} and cluster
  * masters are left as they are: their executors must reach the driver.
  *
