@@ -66,6 +66,7 @@ public final class Main {
         try {
             if (spark == null && command.needsSpark()) {
                 spark = SparkSession.builder().config(defaults()).appName("spark-digits " + command.name()).getOrCreate();
+                LocalBinding.announceUi(spark, err);
             }
             return command.run(options, spark);
         } catch (UsageException e) {
@@ -89,11 +90,13 @@ public final class Main {
 
     /**
      * Settings this job is better with, unless the user chose otherwise: every step broadcasts the
-     * weights, random floats that compression only slows down.
+     * weights, random floats that compression only slows down; a local run listens on loopback
+     * only ({@link LocalBinding}).
      */
     static SparkConf defaults() {
         SparkConf conf = new SparkConf();
         conf.setIfMissing("spark.broadcast.compress", "false");
+        LocalBinding.apply(conf);
         return conf;
     }
 
