@@ -1,7 +1,10 @@
 package io.sparkdigits.cli;
 
+import io.sparkdigits.data.Augment;
 import io.sparkdigits.data.DigitData;
 import io.sparkdigits.nn.Activation;
+import io.sparkdigits.nn.NetworkSpec;
+import io.sparkdigits.nn.Stage;
 import io.sparkdigits.optim.LrSchedule;
 import io.sparkdigits.train.TrainConfig;
 import io.sparkdigits.train.TrainJob;
@@ -19,14 +22,15 @@ final class TrainCommand implements Command {
 
     @Override
     public Options options() {
-        Options o = new Options(name(), "Trains a fully connected network by synchronous mini-batch gradient descent on Spark\n"
-                + "and saves it. A preset sets every option below; options given override it.")
+        Options o = new Options(name(), "Trains a network (dense, or convolutional on images) by synchronous mini-batch gradient\n"
+                + "descent on Spark and saves it. A preset sets every option below; options given override it.")
                 .required("train", "PATH", "labeled training CSV: a file, folder or glob, plain or .gz")
                 .value("test", "PATH", "labeled test CSV, scored after every epoch and at the end")
                 .required("model", "PATH", "model directory to write (any Hadoop path: file://, hdfs://, s3a://)")
-                .value("preset", "NAME", "default (784-256-128-10 relu, adam, batch 2048), relu10 (784-10-10 relu, full-batch GD)"
-                        + " or sigmoid128 (784-128-64-10 sigmoid, SGD)")
-                .value("layers", "SIZES", "all widths, e.g. 784,128,64,10 (first = input width, last = 10)")
+                .value("preset", "NAME", "default (784-256-128-10 relu, adam, batch 2048), cnn (convolutional, augmented),"
+                        + " mlp (dropout, augmented), relu10 (784-10-10 relu, full-batch GD) or sigmoid128 (784-128-64-10 sigmoid, SGD)")
+                .value("layers", "SPEC", "the stages, e.g. conv5x5x32,pool2,conv5x5x64,pool2,dense256,10 (convKHxKWxF[:s2][:valid],"
+                        + " poolN, denseN; the number of classes last), or all dense widths, e.g. 784,128,64,10")
                 .value("hidden", "SIZES", "hidden widths only, e.g. 128,64")
                 .value("activation", "NAME", "hidden activation: relu, sigmoid or tanh")
                 .value("optimizer", "NAME", "sgd, momentum or adam")
@@ -39,7 +43,13 @@ final class TrainCommand implements Command {
                 .value("epochs", "N", "epochs (passes over the training rows)")
                 .value("seed", "N", "seed of every random choice")
                 .value("partitions", "N", "training partitions (default: Spark's default parallelism)")
+                .value("shape", "HxW[xC]", "the image shape of a row (default: square gray images when the width is a square)")
+                .value("dropout", "RATES", "dropout rates of the inputs of the dense layers in order, e.g. 0.2,0.5")
+                .value("augment", "SPEC", "distort training images: shift=PIXELS,rotate=DEGREES,scale=FRACTION[,elastic], or none")
                 .value("validation", "FRACTION", "hold out this fraction of the training rows for validation")
+                .value("validation-data", "PATH", "labeled CSV to validate on after every epoch, instead of held-out rows")
+                .value("early-stopping", "PATIENCE", "stop after PATIENCE epochs without a lower validation loss and keep"
+                        + " the best epoch's weights (needs --validation or --validation-data)")
                 .value("checkpoint-every", "N", "save a checkpoint every N epochs (to --checkpoint)")
                 .value("checkpoint", "PATH", "checkpoint directory (default MODEL-checkpoint)")
                 .flag("resume", "continue from the checkpoint with the same options")
@@ -69,13 +79,21 @@ final class TrainCommand implements Command {
             throw new UsageException("give --layers or --hidden, not both");
         }
         int[] hidden = o.has("hidden") ? o.sizes("hidden") : null;
-        if (o.has("layers")) {
+        String layers = null;
+        if (o.has("layers") && o.string("layers").matches("[0-9, ]+")) {
             int[] all = o.sizes("layers");
             if (all.length < 2 || all[all.length - 1] != TrainJob.CLASSES) {
                 throw new UsageException("--layers must end with " + TrainJob.CLASSES + " (one output per digit), got "
                         + o.string("layers"));
             }
             hidden = java.util.Arrays.copyOfRange(all, 1, all.length - 1);
+        } else if (o.has("layers")) {
+            layers = o.string("layers");
+            try {
+                NetworkSpec.checkSyntax(layers);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--layers: " + e.getMessage());
+            }
         }
         Activation activation;
         try {
@@ -92,14 +110,61 @@ final class TrainCommand implements Command {
                 real(o, "momentum", 0, 0.9999), o.flag("nesterov") ? Boolean.TRUE : null, real(o, "weight-decay", 0, 1),
                 o.has("schedule") ? o.string("schedule") : null, integer(o, "batch-size", 0, Integer.MAX_VALUE),
                 integer(o, "epochs", 1, 1_000_000), o.has("seed") ? o.integer("seed", 0L) : null,
-                integer(o, "partitions", 0, 100_000), real(o, "validation", 0, 0.9));
+                integer(o, "partitions", 0, 100_000), real(o, "validation", 0, 0.9), layers, shape(o), dropout(o),
+                augment(o), integer(o, "early-stopping", 1, 1_000_000));
         TrainConfig cfg = TrainConfig.of(preset, given);
+        if (cfg.earlyStopping() > 0 && cfg.validation() == 0 && !o.has("validation-data")) {
+            throw new UsageException("--early-stopping watches the validation loss: give --validation FRACTION"
+                    + " or --validation-data PATH");
+        }
         try {
             LrSchedule.parse(cfg.schedule(), cfg.learningRate(), 1);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--schedule: " + e.getMessage());
         }
         return cfg;
+    }
+
+    private static String shape(Options o) {
+        if (!o.has("shape")) {
+            return null;
+        }
+        try {
+            return Stage.Shape.parse(o.string("shape")).toString();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--shape: " + e.getMessage());
+        }
+    }
+
+    private static double[] dropout(Options o) {
+        if (!o.has("dropout")) {
+            return null;
+        }
+        String[] parts = o.string("dropout").split(",");
+        double[] rates = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                rates[i] = Double.parseDouble(parts[i].trim());
+            } catch (NumberFormatException e) {
+                rates[i] = Double.NaN;
+            }
+            if (!(rates[i] >= 0 && rates[i] < 1)) {
+                throw new UsageException("--dropout needs comma-separated rates in [0, 1), got '" + o.string("dropout") + "'");
+            }
+        }
+        return rates;
+    }
+
+    private static String augment(Options o) {
+        if (!o.has("augment")) {
+            return null;
+        }
+        try {
+            Augment a = Augment.parse(o.string("augment"));
+            return a == null ? "none" : a.toString();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--augment: " + e.getMessage());
+        }
     }
 
     private static Double real(Options o, String name, double min, double max) {

@@ -134,6 +134,16 @@ public final class Dropout implements Serializable {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof Dropout d && Arrays.equals(rates, d.rates);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(rates);
+    }
+
+    @Override
     public String toString() {
         return "dropout " + Arrays.toString(rates);
     }

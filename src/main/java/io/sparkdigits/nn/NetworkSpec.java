@@ -129,6 +129,25 @@ public final class NetworkSpec implements Serializable {
         return new NetworkSpec(input, stages, hidden);
     }
 
+    /**
+     * Checks the layer syntax alone, before the data's shape is known: every stage readable, at
+     * least one, and a dense stage last.
+     */
+    public static void checkSyntax(String layers) {
+        String[] tokens = layers.split(",");
+        for (int i = 0; i < tokens.length; i++) {
+            String t = tokens[i].trim().toLowerCase(java.util.Locale.ROOT);
+            boolean dense = DENSE.matcher(t).matches();
+            if (!dense && !CONV.matcher(t).matches() && !POOL.matcher(t).matches()) {
+                throw new IllegalArgumentException("unknown layer '" + t + "' in " + layers
+                        + " (expected convKHxKWxF[:s2][:valid], poolN, denseN or the number of classes last)");
+            }
+            if (i == tokens.length - 1 && !dense) {
+                throw new IllegalArgumentException("the layers must end with the number of classes, got '" + t + "'");
+            }
+        }
+    }
+
     private static Stage parseStage(String t, Stage.Shape shape, int flat, String layers) {
         java.util.regex.Matcher conv = CONV.matcher(t);
         java.util.regex.Matcher pool = POOL.matcher(t);

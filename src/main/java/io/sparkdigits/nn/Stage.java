@@ -24,6 +24,25 @@ public sealed interface Stage extends Serializable permits Stage.Dense, Stage.Co
             return h * w * c;
         }
 
+        /** {@code HxW} (one channel) or {@code HxWxC}. */
+        public static Shape parse(String text) {
+            String[] p = text.trim().toLowerCase(Locale.ROOT).split("x");
+            try {
+                if (p.length == 2 || p.length == 3) {
+                    return new Shape(Integer.parseInt(p[0]), Integer.parseInt(p[1]), p.length == 3 ? Integer.parseInt(p[2]) : 1);
+                }
+            } catch (IllegalArgumentException e) {
+                // Falls through to the message below.
+            }
+            throw new IllegalArgumentException("an image shape is HxW or HxWxC, e.g. 28x28, got '" + text + "'");
+        }
+
+        /** Square gray images of {@code width} pixels, or null if the width is not a square. */
+        public static Shape square(int width) {
+            int side = (int) Math.round(Math.sqrt(width));
+            return side > 1 && side * side == width ? new Shape(side, side, 1) : null;
+        }
+
         @Override
         public String toString() {
             return h + "x" + w + (c == 1 ? "" : "x" + c);

@@ -1,9 +1,12 @@
 package io.sparkdigits.train;
 
+import io.sparkdigits.data.Augment;
 import io.sparkdigits.data.Shard;
 import io.sparkdigits.nn.BatchStats;
+import io.sparkdigits.nn.Dropout;
 import io.sparkdigits.nn.Mlp;
 import io.sparkdigits.nn.NetworkSpec;
+import io.sparkdigits.nn.Stage;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -23,12 +26,31 @@ public final class PartitionGradient implements Serializable {
     private final BatchPlan plan;
     private final RowSplit split;
     private final float scale;
+    private final Regularization regularization;
+
+    /**
+     * What training adds to the plain gradient: distorted images and dropout, both drawn per row
+     * from seeds derived from {@code seed}; either may be null. {@code image} is the input shape
+     * the augmentation distorts.
+     */
+    public record Regularization(long seed, Augment augment, Stage.Shape image, Dropout dropout) implements Serializable {
+        public static final Regularization NONE = new Regularization(0, null, null, null);
+
+        boolean any() {
+            return augment != null || dropout != null;
+        }
+    }
 
     public PartitionGradient(NetworkSpec spec, BatchPlan plan, RowSplit split, float scale) {
+        this(spec, plan, split, scale, Regularization.NONE);
+    }
+
+    public PartitionGradient(NetworkSpec spec, BatchPlan plan, RowSplit split, float scale, Regularization regularization) {
         this.spec = spec;
         this.plan = plan;
         this.split = split;
         this.scale = scale;
+        this.regularization = regularization;
     }
 
     /** The gradient sum of partition {@code partition} (of {@code partitions}) for one step. */
@@ -43,9 +65,35 @@ public final class PartitionGradient implements Serializable {
         for (int at = from; at < to; at += CHUNK) {
             int end = Math.min(to, at + CHUNK);
             shard.gather(order, at, end, scale, s.x, s.y);
-            Mlp.accumulateGradient(spec, params, s.x, s.y, 0, end - at, grad, s.workspace, stats);
+            Dropout.Masks masks = regularize(s, order, at, end, partition, epoch, step);
+            Mlp.accumulateGradient(spec, params, s.x, s.y, 0, end - at, grad, s.workspace, stats, masks);
         }
         return GradientSum.leaf(partition, partitions, grad, stats.lossSum(), stats.correct(), stats.count());
+    }
+
+    /**
+     * Distorts the gathered rows {@code order[at .. end)} and draws their dropout masks, each row
+     * from its own seed: (seed, epoch, partition, row) for the image, with the step for the masks.
+     */
+    private Dropout.Masks regularize(Scratch s, int[] order, int at, int end, int partition, int epoch, int step) {
+        Regularization reg = regularization;
+        if (!reg.any()) {
+            return null;
+        }
+        long[] seeds = s.seeds;
+        if (reg.augment() != null) {
+            for (int i = at; i < end; i++) {
+                seeds[i - at] = RowSeeds.of(reg.seed(), RowSeeds.AUGMENT, epoch, partition, order[i]);
+            }
+            reg.augment().apply(s.x, end - at, seeds, s.augmentScratch(reg));
+        }
+        if (reg.dropout() == null) {
+            return null;
+        }
+        for (int i = at; i < end; i++) {
+            seeds[i - at] = RowSeeds.of(reg.seed(), RowSeeds.DROPOUT, epoch, step, partition, order[i]);
+        }
+        return s.masks(reg, spec).draw(seeds, end - at);
     }
 
     /**
@@ -75,12 +123,36 @@ public final class PartitionGradient implements Serializable {
         final NetworkSpec spec;
         final float[] x;
         final byte[] y = new byte[CHUNK];
+        final long[] seeds = new long[CHUNK];
         final Mlp.Workspace workspace;
+        private Augment.Scratch augment;
+        private Dropout.Masks masks;
+        private Regularization regularization;
 
         private Scratch(NetworkSpec spec) {
             this.spec = spec;
             this.x = new float[CHUNK * spec.inputSize()];
             this.workspace = new Mlp.Workspace(spec, CHUNK);
+        }
+
+        /** Buffers for {@code reg}, kept while tasks of the same run come to this thread. */
+        private void prepare(Regularization reg, NetworkSpec network) {
+            if (!reg.equals(regularization)) {
+                Stage.Shape im = reg.image();
+                augment = reg.augment() != null ? reg.augment().scratch(im.h(), im.w(), im.c()) : null;
+                masks = reg.dropout() != null ? reg.dropout().masks(network, CHUNK) : null;
+                regularization = reg;
+            }
+        }
+
+        Augment.Scratch augmentScratch(Regularization reg) {
+            prepare(reg, spec);
+            return augment;
+        }
+
+        Dropout.Masks masks(Regularization reg, NetworkSpec network) {
+            prepare(reg, network);
+            return masks;
         }
 
         static Scratch get(NetworkSpec spec) {

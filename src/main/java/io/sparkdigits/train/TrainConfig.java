@@ -1,6 +1,8 @@
 package io.sparkdigits.train;
 
 import io.sparkdigits.nn.Activation;
+import io.sparkdigits.nn.NetworkSpec;
+import io.sparkdigits.nn.Stage;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -15,13 +17,31 @@ import java.util.Map;
  * @param batchSize    global mini-batch size; 0 means full-batch gradient descent
  * @param partitions   training partitions; 0 means Spark's default parallelism
  * @param validation   fraction of the training rows held out for validation
+ * @param layers       the stages in layer syntax ({@code conv5x5x32,pool2,dense256,10}), or null for
+ *                     dense layers of the {@code hidden} widths
+ * @param shape        the input image as {@code HxW} or {@code HxWxC}, or null: square gray images
+ *                     when the row width is a square, else no image
+ * @param dropout      dropout rates of the dense stages' inputs, in order (may be empty)
+ * @param augment      the augmentation of training images ({@code none}, or e.g.
+ *                     {@code shift=2,rotate=10,scale=0.1,elastic})
+ * @param earlyStopping epochs without a better validation loss after which training stops and
+ *                     keeps the best epoch's weights; 0 trains every epoch
  */
 public record TrainConfig(String preset, int[] hidden, Activation activation, String optimizer,
                           double learningRate, double momentum, boolean nesterov, double weightDecay,
                           String schedule, int batchSize, int epochs, long seed, int partitions,
-                          double validation) implements Serializable {
+                          double validation, String layers, String shape, double[] dropout, String augment,
+                          int earlyStopping) implements Serializable {
 
-    /** The settings of the three presets; command-line options override any of them. */
+    /** Settings without image layers, dropout, augmentation or early stopping. */
+    public TrainConfig(String preset, int[] hidden, Activation activation, String optimizer,
+                       double learningRate, double momentum, boolean nesterov, double weightDecay,
+                       String schedule, int batchSize, int epochs, long seed, int partitions, double validation) {
+        this(preset, hidden, activation, optimizer, learningRate, momentum, nesterov, weightDecay, schedule, batchSize,
+                epochs, seed, partitions, validation, null, null, new double[0], "none", 0);
+    }
+
+    /** The settings of the presets; command-line options override any of them. */
     public static TrainConfig preset(String name) {
         return switch (name) {
             // 784-256-128-10 ReLU, Adam with a one-epoch warm-up and cosine decay. A large batch keeps
@@ -35,8 +55,17 @@ public record TrainConfig(String preset, int[] hidden, Activation activation, St
             // The second: 784-128-64-10 sigmoid, plain SGD on mini-batches.
             case "sigmoid128" -> new TrainConfig(name, new int[] {128, 64}, Activation.SIGMOID, "sgd",
                     0.1, 0, false, 0, "constant", 64, 10, 42, 0, 0);
+            // A small convolutional network (LeNet's shape, more filters), dropout before its last
+            // layers and distorted images every epoch, so it keeps learning where an MLP stalls.
+            case "cnn" -> new TrainConfig(name, new int[0], Activation.RELU, "adam", 2e-3, 0.9, false, 0,
+                    "cosine:warmup=1", 256, 15, 42, 0, 0, "conv5x5x16,pool2,conv5x5x32,pool2,dense128,10", null,
+                    new double[] {0.25, 0.5}, "shift=2,rotate=10,scale=0.1", 0);
+            // The MLP without convolutions, held from overfitting by dropout and distorted images.
+            case "mlp" -> new TrainConfig(name, new int[] {800, 800}, Activation.RELU, "adam", 1e-3, 0.9, false, 0,
+                    "cosine:warmup=1", 256, 25, 42, 0, 0, null, null, new double[] {0.2, 0.5, 0.5},
+                    "shift=2,rotate=10,scale=0.1", 0);
             default -> throw new IllegalArgumentException(
-                    "unknown preset '" + name + "' (expected default, relu10 or sigmoid128)");
+                    "unknown preset '" + name + "' (expected default, cnn, mlp, relu10 or sigmoid128)");
         };
     }
 
@@ -46,7 +75,16 @@ public record TrainConfig(String preset, int[] hidden, Activation activation, St
      */
     public record Overrides(int[] hidden, Activation activation, String optimizer, Double learningRate,
                             Double momentum, Boolean nesterov, Double weightDecay, String schedule, Integer batchSize,
-                            Integer epochs, Long seed, Integer partitions, Double validation) {
+                            Integer epochs, Long seed, Integer partitions, Double validation, String layers,
+                            String shape, double[] dropout, String augment, Integer earlyStopping) {
+
+        /** Overrides of the settings every preset has had from the start. */
+        public Overrides(int[] hidden, Activation activation, String optimizer, Double learningRate,
+                         Double momentum, Boolean nesterov, Double weightDecay, String schedule, Integer batchSize,
+                         Integer epochs, Long seed, Integer partitions, Double validation) {
+            this(hidden, activation, optimizer, learningRate, momentum, nesterov, weightDecay, schedule, batchSize,
+                    epochs, seed, partitions, validation, null, null, null, null, null);
+        }
     }
 
     /** Preset {@code name} with {@code o} applied: the one place the CLI and the spark.ml stage resolve settings. */
@@ -60,20 +98,47 @@ public record TrainConfig(String preset, int[] hidden, Activation activation, St
                 or(o.learningRate(), p.learningRate()), momentum, or(o.nesterov(), p.nesterov()),
                 or(o.weightDecay(), p.weightDecay()), or(o.schedule(), p.schedule()), or(o.batchSize(), p.batchSize()),
                 or(o.epochs(), p.epochs()), or(o.seed(), p.seed()), or(o.partitions(), p.partitions()),
-                or(o.validation(), p.validation()));
+                or(o.validation(), p.validation()),
+                // Widths given alone replace the preset's stages too: --hidden means a plain MLP.
+                o.layers() != null ? o.layers() : o.hidden() != null ? null : p.layers(),
+                // The preset's dropout rates belong to its own layers.
+                or(o.shape(), p.shape()),
+                o.dropout() != null ? o.dropout() : o.layers() != null || o.hidden() != null ? new double[0] : p.dropout(),
+                or(o.augment(), p.augment()),
+                or(o.earlyStopping(), p.earlyStopping()));
     }
 
     private static <T> T or(T given, T preset) {
         return given != null ? given : preset;
     }
 
-    /** Layer widths from input to output. */
-    public int[] layers(int inputs, int classes) {
+    /** Dense layer widths from input to output. */
+    public int[] widths(int inputs, int classes) {
         int[] sizes = new int[hidden.length + 2];
         sizes[0] = inputs;
         System.arraycopy(hidden, 0, sizes, 1, hidden.length);
         sizes[sizes.length - 1] = classes;
         return sizes;
+    }
+
+    /** The network these settings train on rows of {@code width} values with {@code classes} classes. */
+    public NetworkSpec network(int width, int classes) {
+        if (layers == null) {
+            return new NetworkSpec(widths(width, classes), activation);
+        }
+        return NetworkSpec.parse(layers, imageShape(width), width, classes, activation);
+    }
+
+    /** The input image: {@code shape} if given, else square gray images for a square width, else null. */
+    public Stage.Shape imageShape(int width) {
+        if (shape == null) {
+            return Stage.Shape.square(width);
+        }
+        Stage.Shape s = Stage.Shape.parse(shape);
+        if (s.size() != width) {
+            throw new IllegalArgumentException("shape " + shape + " holds " + s.size() + " values, but rows have " + width);
+        }
+        return s;
     }
 
     /** The settings as JSON-able values, for the model file. */
@@ -93,6 +158,11 @@ public record TrainConfig(String preset, int[] hidden, Activation activation, St
         m.put("seed", seed);
         m.put("partitions", partitions);
         m.put("validation", validation);
+        m.put("layers", layers);
+        m.put("shape", shape);
+        m.put("dropout", Arrays.stream(dropout).boxed().toList());
+        m.put("augment", augment);
+        m.put("earlyStopping", earlyStopping);
         return m;
     }
 

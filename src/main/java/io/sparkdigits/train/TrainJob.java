@@ -1,5 +1,6 @@
 package io.sparkdigits.train;
 
+import io.sparkdigits.data.BadInputException;
 import io.sparkdigits.data.DigitData;
 import io.sparkdigits.eval.EvaluationReport;
 import io.sparkdigits.eval.Evaluator;
@@ -83,7 +84,14 @@ public final class TrainJob {
     public static Model train(SparkSession spark, TrainConfig cfg, Paths paths, DigitData train, DigitData test,
                               JobDeadline deadline) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        TrainSetup setup = TrainSetup.of(cfg, train.width(), train.rowsPerPartition(), train.maxValue(), CLASSES);
+        TrainSetup setup;
+        try {
+            setup = TrainSetup.of(cfg, train.width(), train.rowsPerPartition(), train.maxValue(), CLASSES);
+        } catch (IllegalArgumentException e) {
+            // Settings that do not fit the data (an image layer on rows that are no image, a shape of
+            // another size): the user's to fix, said in one line.
+            throw new BadInputException(paths.train() + ": " + e.getMessage());
+        }
         NetworkSpec spec = setup.spec();
         LOG.info("network " + spec + " (" + spec.numParams() + " parameters), " + setup.optimizer() + ", "
                 + setup.schedule() + ", batch " + (cfg.batchSize() == 0 ? "full" : cfg.batchSize()) + ", "

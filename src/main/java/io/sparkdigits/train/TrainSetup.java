@@ -1,6 +1,9 @@
 package io.sparkdigits.train;
 
+import io.sparkdigits.data.Augment;
+import io.sparkdigits.nn.Dropout;
 import io.sparkdigits.nn.Init;
+import io.sparkdigits.nn.Stage;
 import io.sparkdigits.nn.NetworkSpec;
 import io.sparkdigits.optim.LrSchedule;
 import io.sparkdigits.optim.Optimizer;
@@ -20,7 +23,7 @@ public record TrainSetup(TrainConfig config, NetworkSpec spec, RowSplit split, B
      * @param maxValue         the largest input value: above 1 means 0..255 pixels, scaled by 1/255
      */
     public static TrainSetup of(TrainConfig cfg, int width, long[] rowsPerPartition, float maxValue, int classes) {
-        NetworkSpec spec = new NetworkSpec(cfg.layers(width, classes), cfg.activation());
+        NetworkSpec spec = cfg.network(width, classes);
         RowSplit split = new RowSplit(cfg.seed(), cfg.validation());
         long trainRows = 0;
         for (long n : rowsPerPartition) {
@@ -30,7 +33,9 @@ public record TrainSetup(TrainConfig config, NetworkSpec spec, RowSplit split, B
         Optimizer optimizer = Optimizers.create(cfg.optimizer(), cfg.momentum(), cfg.nesterov(), cfg.weightDecay(), spec);
         LrSchedule schedule = LrSchedule.parse(cfg.schedule(), cfg.learningRate(), plan.stepsPerEpoch());
         float scale = maxValue > 1f ? 1f / 255f : 1f;
-        return new TrainSetup(cfg, spec, split, plan, optimizer, schedule, scale);
+        TrainSetup setup = new TrainSetup(cfg, spec, split, plan, optimizer, schedule, scale);
+        setup.regularization(); // refuses augmentation or dropout that do not fit the network now, not in a task
+        return setup;
     }
 
     /** The seeded initial weights. */
@@ -40,7 +45,25 @@ public record TrainSetup(TrainConfig config, NetworkSpec spec, RowSplit split, B
 
     /** The per-partition gradient computation of this run. */
     public PartitionGradient kernel() {
-        return new PartitionGradient(spec, plan, split, scale);
+        return new PartitionGradient(spec, plan, split, scale, regularization());
+    }
+
+    /** Augmentation and dropout as the settings ask, checked against the network and the data. */
+    PartitionGradient.Regularization regularization() {
+        Augment augment = Augment.parse(config.augment());
+        Stage.Shape image = null;
+        if (augment != null) {
+            image = spec.input() != null ? spec.input() : config.imageShape(spec.inputSize());
+            if (image == null) {
+                throw new IllegalArgumentException("--augment distorts images, but rows of " + spec.inputSize()
+                        + " values are not square images: give their shape with --shape HxW");
+            }
+        }
+        Dropout dropout = config.dropout().length > 0 ? Dropout.of(spec, config.dropout()) : null;
+        if (augment == null && (dropout == null || !dropout.any())) {
+            return PartitionGradient.Regularization.NONE;
+        }
+        return new PartitionGradient.Regularization(config.seed(), augment, image, dropout);
     }
 
     public Trainer trainer(GradientSource source) {

@@ -20,26 +20,55 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Spark changes where the arithmetic runs, never its result: training through Spark jobs gives
- * bit-identical weights to the same run in one JVM without Spark.
+ * bit-identical weights to the same run in one JVM without Spark, for dense networks and for a
+ * convolutional one that distorts its images and drops units (random draws made in the tasks).
  */
 @ExtendWith(SparkSessionExtension.class)
 class SparkParityTest {
     private static final TrainConfig CONFIG = new TrainConfig("test", new int[] {32, 16}, Activation.RELU, "momentum",
             0.05, 0.9, true, 1e-4, "cosine", 100, 2, 9, 0, 0.1);
+    /** A small convolutional network with every random draw a run makes: augmentation and dropout. */
+    private static final TrainConfig CNN = new TrainConfig("test", new int[0], Activation.RELU, "adam",
+            0.002, 0.9, false, 0, "cosine", 200, 1, 9, 0, 0.1, "conv3x3x4:s2,pool2,dense16,10", null,
+            new double[] {0.25, 0.5}, "shift=2,rotate=10,scale=0.1,elastic", 0);
 
     private static float[] trainOnSpark(DigitData data) {
-        TrainSetup setup = TrainSetup.of(CONFIG, data.width(), data.rowsPerPartition(), data.maxValue(), 10);
+        return trainOnSpark(CONFIG, data);
+    }
+
+    private static float[] trainOnSpark(TrainConfig config, DigitData data) {
+        TrainSetup setup = TrainSetup.of(config, data.width(), data.rowsPerPartition(), data.maxValue(), 10);
         float[] params = setup.initialParams();
         setup.trainer(new SparkGradients(data.shards(), setup.kernel(), 2, new JobDeadline(data.shards().context(), 0))).train(params, 0, (s, p) -> { });
         return params;
     }
 
-    private static float[] trainLocally(List<Shard> shards, float maxValue) {
+    private static float[] trainLocally(TrainConfig config, List<Shard> shards, float maxValue) {
         long[] rows = shards.stream().mapToLong(Shard::rows).toArray();
-        TrainSetup setup = TrainSetup.of(CONFIG, shards.get(0).cols(), rows, maxValue, 10);
+        TrainSetup setup = TrainSetup.of(config, shards.get(0).cols(), rows, maxValue, 10);
         float[] params = setup.initialParams();
         setup.trainer(new LocalGradients(shards, setup.kernel())).train(params, 0, (s, p) -> { });
         return params;
+    }
+
+    @Test
+    void convolutionWithAugmentationAndDropoutIsBitIdenticalOnSpark() {
+        DigitData data = load(3);
+        try {
+            List<Shard> shards = data.shards().collect();
+            float[] local = trainLocally(CNN, shards, data.maxValue());
+            assertArrayEquals(local, trainOnSpark(CNN, data));
+            TrainConfig plain = new TrainConfig("test", new int[0], Activation.RELU, "adam", 0.002, 0.9, false, 0,
+                    "cosine", 200, 1, 9, 0, 0.1, CNN.layers(), null, new double[0], "none", 0);
+            assertFalse(Arrays.equals(local, trainLocally(plain, shards, data.maxValue())),
+                    "augmentation and dropout must change what is learned");
+        } finally {
+            data.release();
+        }
+    }
+
+    private static float[] trainLocally(List<Shard> shards, float maxValue) {
+        return trainLocally(CONFIG, shards, maxValue);
     }
 
     private static DigitData load(int partitions) {

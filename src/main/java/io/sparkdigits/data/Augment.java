@@ -1,0 +1,222 @@
+package io.sparkdigits.data;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Random distortions of training images, drawn anew for every row in every epoch: a translation of
+ * up to {@code shift} pixels, a rotation of up to {@code rotate} degrees and a scaling by up to
+ * {@code scale} either way about the centre, and optionally an elastic distortion (Simard, Steinkraus
+ * and Platt 2003: a random displacement field smoothed by a Gaussian of width {@code sigma}, scaled
+ * by {@code alpha}). The distorted image is sampled bilinearly from the original, zero outside it.
+ *
+ * <p>Applied where the batch is gathered, on the executor, to the float copy of the rows: the cached
+ * bytes are never changed. A row's distortion depends only on its seed, which the trainer derives
+ * from the run's seed, the epoch and the row.
+ *
+ * <p>Images are channel-last ({@code [h][w][c]}), as the network's stages read them. Sines, cosines
+ * and exponentials are {@link StrictMath}, so every JVM draws the same images.
+ */
+public record Augment(double shift, double rotate, double scale, boolean elastic, double alpha, double sigma)
+        implements Serializable {
+
+    public Augment {
+        if (!(shift >= 0 && shift <= 64 && rotate >= 0 && rotate <= 180 && scale >= 0 && scale < 1
+                && alpha >= 0 && sigma > 0 && sigma <= 16)) {
+            throw new IllegalArgumentException("augmentation out of range: shift 0..64 pixels, rotate 0..180 degrees,"
+                    + " scale 0..1, alpha >= 0, sigma 0..16");
+        }
+    }
+
+    /**
+     * Reads {@code none} (null is returned) or a comma-separated list of {@code shift=PIXELS},
+     * {@code rotate=DEGREES}, {@code scale=FRACTION}, {@code elastic} (Simard's alpha 34 and sigma 4
+     * for 28x28 images), {@code alpha=A}, {@code sigma=S}.
+     */
+    public static Augment parse(String spec) {
+        if (spec == null || spec.isBlank() || spec.trim().equalsIgnoreCase("none")) {
+            return null;
+        }
+        double shift = 0;
+        double rotate = 0;
+        double scale = 0;
+        boolean elastic = false;
+        double alpha = 34;
+        double sigma = 4;
+        for (String part : spec.split(",")) {
+            String[] kv = part.trim().toLowerCase(Locale.ROOT).split("=", 2);
+            try {
+                switch (kv[0]) {
+                    case "shift" -> shift = Double.parseDouble(kv[1]);
+                    case "rotate" -> rotate = Double.parseDouble(kv[1]);
+                    case "scale" -> scale = Double.parseDouble(kv[1]);
+                    case "alpha" -> { alpha = Double.parseDouble(kv[1]); elastic = true; }
+                    case "sigma" -> { sigma = Double.parseDouble(kv[1]); elastic = true; }
+                    case "elastic" -> elastic = kv.length == 1 || Boolean.parseBoolean(kv[1]);
+                    default -> throw new IllegalArgumentException("unknown augmentation '" + part.trim()
+                            + "' (expected shift=PIXELS, rotate=DEGREES, scale=FRACTION, elastic, alpha=A, sigma=S or none)");
+                }
+            } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {
+                throw new IllegalArgumentException("augmentation '" + part.trim() + "' needs a number, as in shift=2");
+            }
+        }
+        return new Augment(shift, rotate, scale, elastic, alpha, sigma);
+    }
+
+    @Override
+    public String toString() {
+        List<String> parts = new ArrayList<>();
+        parts.add(String.format(Locale.ROOT, "shift=%s", num(shift)));
+        parts.add(String.format(Locale.ROOT, "rotate=%s", num(rotate)));
+        parts.add(String.format(Locale.ROOT, "scale=%s", num(scale)));
+        if (elastic) {
+            parts.add("elastic,alpha=" + num(alpha) + ",sigma=" + num(sigma));
+        }
+        return String.join(",", parts);
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /** Scratch for one thread and one image size. */
+    public Scratch scratch(int h, int w, int c) {
+        return new Scratch(h, w, c);
+    }
+
+    /**
+     * Distorts rows {@code [0, rows)} of {@code x} in place, each {@code h * w * c} floats, row
+     * {@code r} by the draw of {@code seeds[r]}.
+     */
+    public void apply(float[] x, int rows, long[] seeds, Scratch s) {
+        int n = s.h * s.w * s.c;
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(x, r * n, s.source, 0, n);
+            SplittableRandom random = new SplittableRandom(seeds[r]);
+            draw(random, s);
+            warp(s, x, r * n);
+        }
+    }
+
+    /** The inverse map of this row's distortion: for output pixel (y, x), where to sample the source. */
+    private void draw(SplittableRandom random, Scratch s) {
+        double angle = Math.toRadians(rotate == 0 ? 0 : random.nextDouble(-rotate, rotate));
+        double zoom = scale == 0 ? 1 : 1 + random.nextDouble(-scale, scale);
+        double dx = shift == 0 ? 0 : random.nextDouble(-shift, shift);
+        double dy = shift == 0 ? 0 : random.nextDouble(-shift, shift);
+        double cos = StrictMath.cos(angle) / zoom;
+        double sin = StrictMath.sin(angle) / zoom;
+        double cy = (s.h - 1) / 2.0;
+        double cx = (s.w - 1) / 2.0;
+        if (elastic) {
+            s.displacements(random, alpha, sigma);
+        }
+        for (int y = 0; y < s.h; y++) {
+            for (int x = 0; x < s.w; x++) {
+                int at = y * s.w + x;
+                double px = x + (elastic ? s.fieldX[at] : 0) - cx - dx;
+                double py = y + (elastic ? s.fieldY[at] : 0) - cy - dy;
+                s.mapX[at] = (float) (cos * px + sin * py + cx);
+                s.mapY[at] = (float) (-sin * px + cos * py + cy);
+            }
+        }
+    }
+
+    /** Bilinear sampling of the source at the map, zero outside the image. */
+    private static void warp(Scratch s, float[] out, int off) {
+        int c = s.c;
+        for (int at = 0; at < s.h * s.w; at++) {
+            float sx = s.mapX[at];
+            float sy = s.mapY[at];
+            int x0 = (int) Math.floor(sx);
+            int y0 = (int) Math.floor(sy);
+            float fx = sx - x0;
+            float fy = sy - y0;
+            for (int ch = 0; ch < c; ch++) {
+                float v = (1 - fy) * ((1 - fx) * s.pixel(y0, x0, ch) + fx * s.pixel(y0, x0 + 1, ch))
+                        + fy * ((1 - fx) * s.pixel(y0 + 1, x0, ch) + fx * s.pixel(y0 + 1, x0 + 1, ch));
+                out[off + at * c + ch] = v;
+            }
+        }
+    }
+
+    /** Per-thread buffers: the source row, the sampling map and the elastic fields. */
+    public static final class Scratch {
+        final int h;
+        final int w;
+        final int c;
+        final float[] source;
+        final float[] mapX;
+        final float[] mapY;
+        final double[] fieldX;
+        final double[] fieldY;
+        private final double[] blur;
+
+        Scratch(int h, int w, int c) {
+            this.h = h;
+            this.w = w;
+            this.c = c;
+            source = new float[h * w * c];
+            mapX = new float[h * w];
+            mapY = new float[h * w];
+            fieldX = new double[h * w];
+            fieldY = new double[h * w];
+            blur = new double[h * w];
+        }
+
+        float pixel(int y, int x, int ch) {
+            return y < 0 || y >= h || x < 0 || x >= w ? 0f : source[(y * w + x) * c + ch];
+        }
+
+        /** Uniform noise in (-1, 1) per pixel, Gaussian-smoothed, times alpha: one field per axis. */
+        void displacements(SplittableRandom random, double alpha, double sigma) {
+            for (int i = 0; i < h * w; i++) {
+                fieldX[i] = random.nextDouble(-1, 1);
+                fieldY[i] = random.nextDouble(-1, 1);
+            }
+            double[] kernel = gaussian(sigma);
+            smooth(fieldX, kernel, alpha);
+            smooth(fieldY, kernel, alpha);
+        }
+
+        private static double[] gaussian(double sigma) {
+            int radius = (int) Math.ceil(3 * sigma);
+            double[] k = new double[2 * radius + 1];
+            double sum = 0;
+            for (int i = -radius; i <= radius; i++) {
+                k[i + radius] = StrictMath.exp(-i * i / (2 * sigma * sigma));
+                sum += k[i + radius];
+            }
+            for (int i = 0; i < k.length; i++) {
+                k[i] /= sum;
+            }
+            return k;
+        }
+
+        /** Separable blur (rows, then columns; zero beyond the edge), then scaling. */
+        private void smooth(double[] f, double[] k, double alpha) {
+            int radius = k.length / 2;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    double sum = 0;
+                    for (int i = Math.max(-radius, -x); i <= Math.min(radius, w - 1 - x); i++) {
+                        sum += k[i + radius] * f[y * w + x + i];
+                    }
+                    blur[y * w + x] = sum;
+                }
+            }
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    double sum = 0;
+                    for (int i = Math.max(-radius, -y); i <= Math.min(radius, h - 1 - y); i++) {
+                        sum += k[i + radius] * blur[(y + i) * w + x];
+                    }
+                    f[y * w + x] = alpha * sum;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.sparkdigits.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** Image distortions: their syntax, that the identity changes nothing, and what a shift does. */
+class AugmentTest {
+    private static float[] square(int h, int w) {
+        float[] x = new float[h * w];
+        for (int y = 3; y < 7; y++) {
+            for (int c = 4; c < 8; c++) {
+                x[y * w + c] = 1f;
+            }
+        }
+        return x;
+    }
+
+    @Test
+    void parsesAndPrintsTheSyntax() {
+        assertNull(Augment.parse("none"));
+        Augment a = Augment.parse("shift=2,rotate=10,scale=0.1,elastic");
+        assertEquals(new Augment(2, 10, 0.1, true, 34, 4), a);
+        assertEquals(a, Augment.parse(a.toString()));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Augment.parse("shear=3")).getMessage()
+                .contains("unknown augmentation 'shear=3'"));
+        assertThrows(IllegalArgumentException.class, () -> Augment.parse("shift=x"));
+        assertThrows(IllegalArgumentException.class, () -> Augment.parse("scale=1.5"));
+    }
+
+    @Test
+    void noDistortionLeavesTheImage() {
+        float[] x = square(12, 12);
+        float[] before = x.clone();
+        Augment none = new Augment(0, 0, 0, false, 34, 4);
+        none.apply(x, 1, new long[] {7}, none.scratch(12, 12, 1));
+        assertArrayEquals(before, x);
+    }
+
+    @Test
+    void sameSeedSameImageAndOtherSeedsDiffer() {
+        Augment a = Augment.parse("shift=2,rotate=15,scale=0.1,elastic,alpha=8,sigma=3");
+        Augment.Scratch s = a.scratch(12, 12, 1);
+        float[] x1 = square(12, 12);
+        float[] x2 = square(12, 12);
+        float[] x3 = square(12, 12);
+        a.apply(x1, 1, new long[] {5}, s);
+        a.apply(x2, 1, new long[] {5}, s);
+        a.apply(x3, 1, new long[] {6}, s);
+        assertArrayEquals(x1, x2);
+        assertFalse(Arrays.equals(x1, x3));
+        for (float v : x1) {
+            assertTrue(v >= 0f && v <= 1f, "bilinear samples stay within the source's range: " + v);
+        }
+    }
+
+    @Test
+    void anIntegerShiftMovesEveryPixel() {
+        // shift=1 draws dx, dy in (-1, 1); find a seed whose draw we can check by moving the square back.
+        Augment a = new Augment(3, 0, 0, false, 34, 4);
+        float[] x = square(12, 12);
+        a.apply(x, 1, new long[] {11}, a.scratch(12, 12, 1));
+        double mass = 0;
+        double cy = 0;
+        double cx = 0;
+        for (int y = 0; y < 12; y++) {
+            for (int c = 0; c < 12; c++) {
+                mass += x[y * 12 + c];
+                cy += y * x[y * 12 + c];
+                cx += c * x[y * 12 + c];
+            }
+        }
+        assertEquals(16, mass, 1e-4, "a shift inside the frame keeps the mass");
+        assertTrue(Math.abs(cy / mass - 4.5) > 0.01 || Math.abs(cx / mass - 5.5) > 0.01, "the square moved");
+        assertTrue(Math.abs(cy / mass - 4.5) <= 3 && Math.abs(cx / mass - 5.5) <= 3, "by at most the shift");
+    }
+
+    @Test
+    void channelsMoveTogether() {
+        Augment a = Augment.parse("shift=2,rotate=20");
+        float[] gray = square(10, 10);
+        float[] rgb = new float[300];
+        for (int i = 0; i < 100; i++) {
+            rgb[3 * i] = gray[i];
+            rgb[3 * i + 1] = gray[i] / 2;
+            rgb[3 * i + 2] = 0;
+        }
+        a.apply(gray, 1, new long[] {3}, a.scratch(10, 10, 1));
+        a.apply(rgb, 1, new long[] {3}, a.scratch(10, 10, 3));
+        for (int i = 0; i < 100; i++) {
+            assertEquals(gray[i], rgb[3 * i], 1e-6);
+            assertEquals(gray[i] / 2, rgb[3 * i + 1], 1e-6);
+        }
+    }
+}
