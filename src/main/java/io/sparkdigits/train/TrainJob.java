@@ -93,9 +93,16 @@ public final class TrainJob {
             throw new BadInputException(paths.train() + ": " + e.getMessage());
         }
         NetworkSpec spec = setup.spec();
+        TrainConfig requested = cfg;
+        cfg = setup.config();
         LOG.info("network " + spec + " (" + spec.numParams() + " parameters), " + setup.optimizer() + ", "
                 + setup.schedule() + ", batch " + (cfg.batchSize() == 0 ? "full" : cfg.batchSize()) + ", "
                 + setup.plan().stepsPerEpoch() + " steps/epoch, " + cfg.epochs() + " epochs, seed " + cfg.seed());
+        if (requested.batchSize() == TrainConfig.AUTO || requested.epochs() == TrainConfig.AUTO) {
+            LOG.info(String.format(Locale.ROOT, "chose batch %d, %d epochs and learning rate %.2g for %,d rows"
+                    + " (the preset adapts them to the data; --batch-size, --epochs and --lr set them)",
+                    cfg.batchSize(), cfg.epochs(), cfg.learningRate(), train.rows()));
+        }
 
         float[] params = setup.initialParams();
         EpochReporter reporter = new EpochReporter(setup, paths, train, test, deadline, hadoop);

@@ -10,8 +10,9 @@ import io.sparkdigits.optim.Optimizer;
 import io.sparkdigits.optim.Optimizers;
 
 /**
- * Everything a run derives from its settings and the shape of its data: the network, which rows
- * train, the batch plan, the optimizer and the schedule. One place, so that the Spark job and the
+ * Everything a run derives from its settings and the shape of its data: the settings with their
+ * automatic batch size and epochs resolved, the network, which rows train, the batch plan, the
+ * optimizer and the schedule. One place, so that the Spark job and the
  * single-JVM reference are wired identically.
  */
 public record TrainSetup(TrainConfig config, NetworkSpec spec, RowSplit split, BatchPlan plan, Optimizer optimizer,
@@ -22,13 +23,14 @@ public record TrainSetup(TrainConfig config, NetworkSpec spec, RowSplit split, B
      * @param rowsPerPartition rows of every training partition
      * @param maxValue         the largest input value: above 1 means 0..255 pixels, scaled by 1/255
      */
-    public static TrainSetup of(TrainConfig cfg, int width, long[] rowsPerPartition, float maxValue, int classes) {
-        NetworkSpec spec = cfg.network(width, classes);
-        RowSplit split = new RowSplit(cfg.seed(), cfg.validation());
+    public static TrainSetup of(TrainConfig requested, int width, long[] rowsPerPartition, float maxValue, int classes) {
+        NetworkSpec spec = requested.network(width, classes);
+        RowSplit split = new RowSplit(requested.seed(), requested.validation());
         long trainRows = 0;
         for (long n : rowsPerPartition) {
             trainRows += split.trainCount((int) n);
         }
+        TrainConfig cfg = requested.resolve(trainRows);
         BatchPlan plan = new BatchPlan(cfg.seed(), trainRows, cfg.batchSize());
         Optimizer optimizer = Optimizers.create(cfg.optimizer(), cfg.momentum(), cfg.nesterov(), cfg.weightDecay(), spec);
         LrSchedule schedule = LrSchedule.parse(cfg.schedule(), cfg.learningRate(), plan.stepsPerEpoch());
