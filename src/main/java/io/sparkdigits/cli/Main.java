@@ -3,6 +3,7 @@ package io.sparkdigits.cli;
 import io.sparkdigits.data.BadInputException;
 import io.sparkdigits.data.BadRows;
 import io.sparkdigits.model.ModelFormatException;
+import io.sparkdigits.model.OutputExistsException;
 import io.sparkdigits.train.DivergedException;
 import io.sparkdigits.train.JobTimeoutException;
 import java.io.PrintStream;
@@ -103,7 +104,7 @@ public final class Main {
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof BadInputException || c instanceof ModelFormatException
                     || c instanceof java.io.FileNotFoundException || c instanceof java.nio.file.FileSystemException
-                    || c instanceof io.sparkdigits.data.IdxFormatException) {
+                    || c instanceof io.sparkdigits.data.IdxFormatException || c instanceof OutputExistsException) {
                 err.println(prefix + c.getMessage());
                 return 2;
             }

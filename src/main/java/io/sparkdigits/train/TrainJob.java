@@ -29,9 +29,12 @@ public final class TrainJob {
     /** MNIST has ten digits; labels outside 0..9 are rejected when loading. */
     public static final int CLASSES = 10;
 
-    /** Where data comes from and results go. */
+    /**
+     * Where data comes from and results go; {@code overwrite} lets the model and the checkpoints
+     * replace whatever is at their paths, not only outputs of ours.
+     */
     public record Paths(String train, String test, String model, String checkpoint, int checkpointEvery,
-                        boolean resume) {
+                        boolean resume, boolean overwrite) {
     }
 
     private TrainJob() {
@@ -100,7 +103,7 @@ public final class TrainJob {
                     100 * report.accuracy(), report.rows(), report.meanLoss());
         }
         Model model = new Model(spec, params, setup.scale(), info, Map.of());
-        ModelStore.save(model, paths.model(), hadoop);
+        ModelStore.save(model, paths.model(), hadoop, paths.overwrite());
         LOG.info("saved model to " + paths.model());
         return model;
     }
