@@ -2,6 +2,7 @@ package io.sparkdigits.cli;
 
 import io.sparkdigits.data.IdxToCsv;
 import io.sparkdigits.model.OutputGuard;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 
@@ -26,9 +27,14 @@ final class ConvertIdxCommand implements Command {
     @Override
     public void check(Options o) {
         o.integer("limit", -1L);
+        Path output = Path.of(o.string("output"));
         // A local file, whatever the default file system of the Hadoop configuration is.
-        String local = Path.of(o.string("output")).toAbsolutePath().toUri().toString();
+        String local = output.toAbsolutePath().toUri().toString();
         OutputFlags.check(o, "output", o.string("output"), local, OutputGuard.Kind.CSV);
+        if (Files.isDirectory(output)) {
+            // A file cannot be renamed over a directory, so even --overwrite would fail, after the work.
+            throw new UsageException("--output " + output + " is a directory; give the path of the CSV file to write", false);
+        }
     }
 
     @Override

@@ -56,7 +56,9 @@ public final class Main {
             command.check(options);
         } catch (UsageException e) {
             err.println("spark-digits " + command.name() + ": " + e.getMessage());
-            err.println("Run 'spark-digits " + command.name() + " --help' for the options.");
+            if (e.pointsToHelp()) {
+                err.println("Run 'spark-digits " + command.name() + " --help' for the options.");
+            }
             return 2;
         }
         return execute(command, options, spark, err);

@@ -43,7 +43,7 @@ final class OutputFlags {
         }
         if (why != null) {
             throw new UsageException("--" + option + " " + OutputGuard.problem(shown, kind, why)
-                    + "; choose another path or pass --overwrite to replace it once the new output is complete");
+                    + "; choose another path or pass --overwrite to replace it once the new output is complete", false);
         }
     }
 

@@ -107,9 +107,10 @@ class OutputSafetyTest {
         return files;
     }
 
-    private static void assertRefused(Cli.Result r, String firstLine) {
+    /** Exit 2 and exactly one line on stderr: the message says how to proceed. */
+    private static void assertRefused(Cli.Result r, String line) {
         assertEquals(2, r.code(), r.toString());
-        assertEquals(firstLine, r.err().lines().findFirst().orElse(""), r.toString());
+        assertEquals(List.of(line), r.err().lines().toList(), r.toString());
         assertFalse(r.err().contains("\tat "), "no stack trace:\n" + r);
     }
 
@@ -344,6 +345,9 @@ class OutputSafetyTest {
         Map<String, String> before = snapshot(folder);
         assertRefused(convert(folder), "spark-digits convert-idx: --output " + folder + " exists and is not a CSV"
                 + " written by convert-idx (it is a directory, where a file goes)" + HOW);
+        assertEquals(before, snapshot(folder));
+        assertRefused(convert(folder, "--overwrite"), "spark-digits convert-idx: --output " + folder
+                + " is a directory; give the path of the CSV file to write");
         assertEquals(before, snapshot(folder));
 
         Path own = Files.writeString(dir.resolve("own.csv"), "label,1x1,1x2,2x1,2x2\n9,9,9,9,9\n");
