@@ -2,6 +2,7 @@ package io.sparkdigits.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -31,6 +32,7 @@ public final class OutputGuard {
     public static final String REPORT_FORMAT = "spark-digits-evaluation";
     /** A report is a few kilobytes; a bigger file is not one of ours, and is not read whole. */
     private static final long MAX_REPORT_BYTES = 1 << 22;
+    /** Far above the 4,704 characters of the 28x28 header; a longer first line is not ours. */
     private static final int MAX_HEADER_CHARS = 1 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -138,19 +140,32 @@ public final class OutputGuard {
         return format != null && REPORT_FORMAT.equals(format.asText());
     }
 
-    /** The header is all convert-idx leaves to recognise its CSV by; data rows cannot hold a marker. */
+    /**
+     * The header is all convert-idx leaves to recognise its CSV by; data rows cannot hold a marker.
+     * Gzip is told by its magic bytes, not the name, which a moved-aside file no longer ends in.
+     */
     private static boolean isConvertedCsv(FileSystem fs, Path file) throws IOException {
-        try (InputStream raw = fs.open(file);
-             InputStream in = file.getName().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
+        try (InputStream raw = new BufferedInputStream(fs.open(file));
+             InputStream in = isGzip(raw) ? new GZIPInputStream(raw) : raw;
              BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII))) {
-            char[] buf = new char[MAX_HEADER_CHARS];
-            int n = r.read(buf, 0, buf.length);
-            String head = n <= 0 ? "" : new String(buf, 0, n);
-            int eol = head.indexOf('\n');
-            return eol > 0 && head.substring(0, eol).matches("label(,[1-9][0-9]*x[1-9][0-9]*)+");
+            StringBuilder header = new StringBuilder();
+            for (int c = r.read(); c != '\n'; c = r.read()) {
+                if (c < 0 || header.length() == MAX_HEADER_CHARS) {
+                    return false;
+                }
+                header.append((char) c);
+            }
+            return header.toString().matches("label(,[1-9][0-9]*x[1-9][0-9]*)+");
         } catch (java.util.zip.ZipException | java.io.EOFException e) {
             return false; // not gzip after all: not written by us
         }
+    }
+
+    private static boolean isGzip(InputStream in) throws IOException {
+        in.mark(2);
+        boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
+        in.reset();
+        return gzip;
     }
 
     /** The parsed JSON object, or null if the file holds anything else. */
