@@ -90,6 +90,7 @@ public final class BatchScorer {
                 } else {
                     writer.option("header", "true").csv(out.temp().toString());
                 }
+                // Spark's _SUCCESS comes from any job; this marker lets a later run know the output is ours to replace.
                 out.fs().create(new Path(out.temp(), OutputGuard.PREDICTIONS_MARKER), false).close();
                 out.commit();
             } catch (Exception e) { // SparkException is checked, though Scala does not declare it
