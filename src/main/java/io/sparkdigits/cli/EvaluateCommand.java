@@ -6,6 +6,7 @@ import io.sparkdigits.eval.Evaluator;
 import io.sparkdigits.model.AtomicPath;
 import io.sparkdigits.model.Model;
 import io.sparkdigits.model.ModelStore;
+import io.sparkdigits.model.OutputGuard;
 import io.sparkdigits.infer.Predictor;
 import org.apache.spark.sql.SparkSession;
 
@@ -18,17 +19,22 @@ final class EvaluateCommand implements Command {
 
     @Override
     public Options options() {
-        return DataFlags.add(new Options(name(), "Scores labeled CSV data with a saved model: accuracy, mean loss, the confusion\n"
+        return OutputFlags.add(DataFlags.add(new Options(name(), "Scores labeled CSV data with a saved model: accuracy, mean loss, the confusion\n"
                 + "matrix and per-class precision, recall and F1, printed and saved as JSON.")
                 .required("model", "PATH", "model directory written by train")
                 .required("data", "PATH", "labeled CSV: a file, folder or glob, plain or .gz")
-                .value("report", "FILE", "JSON report to write (default MODEL-evaluation.json)"));
+                .value("report", "FILE", "JSON report to write (default MODEL-evaluation.json)")));
     }
 
     @Override
     public void check(Options o) {
         DataFlags.header(o);
         DataFlags.skipBadRows(o);
+        OutputFlags.check(o, "report", report(o), OutputGuard.Kind.REPORT);
+    }
+
+    private static String report(Options o) {
+        return o.string("report", stripSlash(o.string("model")) + "-evaluation.json");
     }
 
     @Override
@@ -47,8 +53,8 @@ final class EvaluateCommand implements Command {
                 System.out.println("skipped " + data.skipped() + " bad rows; first: " + data.firstSkipped());
             }
             System.out.print(report.toTable());
-            String path = o.string("report", stripSlash(o.string("model")) + "-evaluation.json");
-            AtomicPath.writeString(path, report.toJson(), conf);
+            String path = report(o);
+            AtomicPath.writeString(path, report.toJson(), OutputGuard.Kind.REPORT, OutputFlags.overwrite(o), conf);
             System.out.println("report written to " + path);
             return 0;
         } finally {

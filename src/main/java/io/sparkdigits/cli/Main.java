@@ -3,6 +3,7 @@ package io.sparkdigits.cli;
 import io.sparkdigits.data.BadInputException;
 import io.sparkdigits.data.BadRows;
 import io.sparkdigits.model.ModelFormatException;
+import io.sparkdigits.model.OutputExistsException;
 import io.sparkdigits.train.DivergedException;
 import io.sparkdigits.train.JobTimeoutException;
 import java.io.PrintStream;
@@ -55,7 +56,9 @@ public final class Main {
             command.check(options);
         } catch (UsageException e) {
             err.println("spark-digits " + command.name() + ": " + e.getMessage());
-            err.println("Run 'spark-digits " + command.name() + " --help' for the options.");
+            if (e.pointsToHelp()) {
+                err.println("Run 'spark-digits " + command.name() + " --help' for the options.");
+            }
             return 2;
         }
         return execute(command, options, spark, err);
@@ -106,7 +109,7 @@ public final class Main {
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof BadInputException || c instanceof ModelFormatException
                     || c instanceof java.io.FileNotFoundException || c instanceof java.nio.file.FileSystemException
-                    || c instanceof io.sparkdigits.data.IdxFormatException) {
+                    || c instanceof io.sparkdigits.data.IdxFormatException || c instanceof OutputExistsException) {
                 err.println(prefix + c.getMessage());
                 return 2;
             }

@@ -2,6 +2,7 @@ package io.sparkdigits.cli;
 
 import io.sparkdigits.model.Model;
 import io.sparkdigits.model.ModelStore;
+import io.sparkdigits.model.OutputGuard;
 import io.sparkdigits.score.BatchScorer;
 import org.apache.spark.sql.SparkSession;
 
@@ -14,14 +15,14 @@ final class PredictCommand implements Command {
 
     @Override
     public Options options() {
-        return DataFlags.add(new Options(name(), "Scores CSV rows with a saved model. Rows may carry a label first (one column wider\n"
+        return OutputFlags.add(DataFlags.add(new Options(name(), "Scores CSV rows with a saved model. Rows may carry a label first (one column wider\n"
                 + "than the model's input). Writes file,row[,label],prediction,confidence[,p0..p9] per input row,\n"
                 + "where (file, row) is the input file and the 0-based data row in it.")
                 .required("model", "PATH", "model directory written by train")
                 .required("input", "PATH", "CSV to score: a file, folder or glob, plain or .gz")
-                .required("output", "PATH", "output directory, replaced atomically")
+                .required("output", "PATH", "output directory; replaces only an earlier prediction output, atomically")
                 .value("format", "csv|parquet", "output format (default csv, with a header)")
-                .flag("probabilities", "add one probability column per class"));
+                .flag("probabilities", "add one probability column per class")));
     }
 
     @Override
@@ -29,6 +30,7 @@ final class PredictCommand implements Command {
         DataFlags.header(o);
         DataFlags.skipBadRows(o);
         o.choice("format", "csv", "csv", "parquet");
+        OutputFlags.check(o, "output", o.string("output"), OutputGuard.Kind.PREDICTIONS);
     }
 
     @Override
@@ -36,7 +38,8 @@ final class PredictCommand implements Command {
         Model model = ModelStore.load(o.string("model"), spark.sparkContext().hadoopConfiguration());
         BatchScorer.Settings settings = new BatchScorer.Settings(DataFlags.header(o), DataFlags.skipBadRows(o),
                 o.choice("format", "csv", "csv", "parquet"), o.flag("probabilities"));
-        BatchScorer.Result result = BatchScorer.score(spark, model, o.string("input"), o.string("output"), settings);
+        BatchScorer.Result result = BatchScorer.score(spark, model, o.string("input"), o.string("output"), settings,
+                OutputFlags.overwrite(o));
         System.out.println("read " + o.string("input") + ": " + result.summary().describe());
         if (result.skipped() > 0) {
             System.err.println("warning: skipped " + result.skipped() + " bad rows of " + o.string("input"));

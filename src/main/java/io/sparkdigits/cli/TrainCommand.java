@@ -2,6 +2,7 @@ package io.sparkdigits.cli;
 
 import io.sparkdigits.data.Augment;
 import io.sparkdigits.data.DigitData;
+import io.sparkdigits.model.OutputGuard;
 import io.sparkdigits.nn.Activation;
 import io.sparkdigits.nn.NetworkSpec;
 import io.sparkdigits.nn.Stage;
@@ -26,7 +27,8 @@ final class TrainCommand implements Command {
                 + "descent on Spark and saves it. A preset sets every option below; options given override it.")
                 .required("train", "PATH", "labeled training CSV: a file, folder or glob, plain or .gz")
                 .value("test", "PATH", "labeled test CSV, scored after every epoch and at the end")
-                .required("model", "PATH", "model directory to write (any Hadoop path: file://, hdfs://, s3a://)")
+                .required("model", "PATH", "model directory to write (any Hadoop path: file://, hdfs://, s3a://);"
+                        + " replaces only a spark-digits model")
                 .value("preset", "NAME", "default (784-256-128-10 relu, adam, batch 2048), cnn (convolutional, augmented),"
                         + " mlp (dropout, augmented), relu10 (784-10-10 relu, full-batch GD) or sigmoid128 (784-128-64-10 sigmoid, SGD)")
                 .value("layers", "SPEC", "the stages, e.g. conv5x5x32,pool2,conv5x5x64,pool2,dense256,10 (convKHxKWxF[:s2][:valid],"
@@ -55,7 +57,7 @@ final class TrainCommand implements Command {
                 .flag("resume", "continue from the checkpoint with the same options")
                 .value("step-timeout", "SECONDS", "fail if one training step or evaluation pass takes longer,"
                         + " e.g. when no executor is left (default " + DEFAULT_STEP_TIMEOUT + ", 0 = no limit)");
-        return DataFlags.add(o);
+        return OutputFlags.add(DataFlags.add(o));
     }
 
     @Override
@@ -65,6 +67,14 @@ final class TrainCommand implements Command {
         DataFlags.skipBadRows(o);
         o.integer("checkpoint-every", 0, 0, 1_000_000);
         o.integer("step-timeout", DEFAULT_STEP_TIMEOUT, 0, 1_000_000);
+        OutputFlags.check(o, "model", o.string("model"), OutputGuard.Kind.MODEL);
+        if (o.integer("checkpoint-every", 0, 0, 1_000_000) > 0) {
+            OutputFlags.check(o, "checkpoint", checkpoint(o), OutputGuard.Kind.MODEL);
+        }
+    }
+
+    private static String checkpoint(Options o) {
+        return o.string("checkpoint", o.string("model") + "-checkpoint");
     }
 
     /** The preset's settings with every given option applied. */
@@ -178,9 +188,8 @@ final class TrainCommand implements Command {
     @Override
     public int run(Options o, SparkSession spark) throws Exception {
         String model = o.string("model");
-        TrainJob.Paths paths = new TrainJob.Paths(o.string("train"), o.string("test"), model,
-                o.string("checkpoint", model + "-checkpoint"), o.integer("checkpoint-every", 0, 0, 1_000_000),
-                o.flag("resume"));
+        TrainJob.Paths paths = new TrainJob.Paths(o.string("train"), o.string("test"), model, checkpoint(o),
+                o.integer("checkpoint-every", 0, 0, 1_000_000), o.flag("resume"), OutputFlags.overwrite(o));
         DigitData.Options data = new DigitData.Options(DataFlags.header(o), DataFlags.skipBadRows(o), 0, TrainJob.CLASSES);
         TrainJob.run(spark, config(o), paths, data, o.integer("step-timeout", DEFAULT_STEP_TIMEOUT, 0, 1_000_000));
         return 0;

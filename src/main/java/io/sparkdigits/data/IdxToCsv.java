@@ -1,5 +1,7 @@
 package io.sparkdigits.data;
 
+import io.sparkdigits.model.OutputExistsException;
+import io.sparkdigits.model.OutputGuard;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.GZIPOutputStream;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * Converts an IDX image file and its IDX label file to the "mnist-in-csv" layout: a header
@@ -25,7 +28,9 @@ import java.util.zip.GZIPOutputStream;
  * <p>The output appears atomically: rows go to a hidden temporary file in the output directory
  * (its leading dot makes Spark and Hadoop skip it), which is then renamed over the output. A
  * failed conversion removes the temporary file and leaves any earlier output as it was. An
- * output name ending in {@code .gz} is gzip-compressed.
+ * existing file is replaced only if it is a CSV this class wrote (its header line; see
+ * {@link OutputGuard}), or when asked to overwrite. An output name ending in {@code .gz} is
+ * gzip-compressed.
  */
 public final class IdxToCsv {
     private static final int BUFFER = 1 << 16;
@@ -41,15 +46,21 @@ public final class IdxToCsv {
      * @param labels IDX file of {@code count} unsigned bytes, plain or gzip
      * @param outCsv the CSV to write; gzip-compressed if its name ends in {@code .gz}
      * @param limit  the most rows to write; negative means all
+     * @param overwrite replace whatever file is at {@code outCsv}, not only a CSV of ours
      * @return the number of rows written, not counting the header
      * @throws IdxFormatException an input is malformed, has the wrong shape, or the two files
      *                            have different counts
+     * @throws OutputExistsException {@code outCsv} holds something else and {@code overwrite} is false
      * @throws IOException        reading or writing failed
      */
-    public static long convert(Path images, Path labels, Path outCsv, long limit) throws IOException {
+    public static long convert(Path images, Path labels, Path outCsv, long limit, boolean overwrite)
+            throws IOException {
         Path target = outCsv.toAbsolutePath().normalize();
         refuseToOverwrite(images, target);
         refuseToOverwrite(labels, target);
+        if (!overwrite) {
+            refuseForeign(target);
+        }
         try (IdxReader img = IdxReader.open(images); IdxReader lab = IdxReader.open(labels)) {
             int[] dims = img.dims();
             if (dims.length != 3) {
@@ -66,8 +77,26 @@ public final class IdxToCsv {
                         + lab.count() + " labels");
             }
             long rows = limit < 0 ? img.count() : Math.min(limit, img.count());
-            writeAtomically(target, out -> writeCsv(img, lab, dims[1], dims[2], rows, out));
+            writeAtomically(target, overwrite, out -> writeCsv(img, lab, dims[1], dims[2], rows, out));
             return rows;
+        }
+    }
+
+    /** As {@link #convert(Path, Path, Path, long, boolean)}, replacing only a CSV of ours. */
+    public static long convert(Path images, Path labels, Path outCsv, long limit) throws IOException {
+        return convert(images, labels, outCsv, limit, false);
+    }
+
+    /** What is at {@code target} and may not be replaced, or null. */
+    private static String foreign(Path target) throws IOException {
+        return OutputGuard.foreign(target.toUri().toString(), OutputGuard.Kind.CSV, new Configuration());
+    }
+
+    private static void refuseForeign(Path target) throws IOException {
+        String why = foreign(target);
+        if (why != null) {
+            throw new OutputExistsException(OutputGuard.problem(target, OutputGuard.Kind.CSV, why)
+                    + "; choose another path or pass --overwrite");
         }
     }
 
@@ -128,7 +157,7 @@ public final class IdxToCsv {
      * Runs {@code body} against a temporary file beside {@code target}, then renames it over
      * {@code target}. On any failure the temporary file is deleted and {@code target} untouched.
      */
-    static void writeAtomically(Path target, Body body) throws IOException {
+    static void writeAtomically(Path target, boolean overwrite, Body body) throws IOException {
         Path dir = target.getParent();
         String name = target.getFileName().toString();
         Path tmp = dir.resolve("." + name + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
@@ -140,8 +169,16 @@ public final class IdxToCsv {
                          : new BufferedOutputStream(file, BUFFER)) {
                 body.write(out);
             }
+            // Asked again: the path may have changed during the conversion.
+            String replaced = overwrite ? foreign(target) : null;
+            if (!overwrite) {
+                refuseForeign(target);
+            }
             // Same directory, so the rename is atomic: readers see the old file or the new one.
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            if (replaced != null) {
+                System.err.println(OutputGuard.replacedLine(target, OutputGuard.Kind.CSV, replaced));
+            }
         } catch (Throwable t) {
             try {
                 Files.deleteIfExists(tmp);

@@ -3,6 +3,7 @@ package io.sparkdigits.eval;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sparkdigits.model.OutputGuard;
 
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -120,10 +121,16 @@ public final class EvaluationReport {
         return m;
     }
 
-    /** Pretty-printed JSON of {@link #toMap()}. */
+    /**
+     * Pretty-printed JSON of {@link #toMap()}, led by {@code "format": "spark-digits-evaluation"}
+     * so a later run can tell its own report from a user's file before replacing it.
+     */
     public String toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", OutputGuard.REPORT_FORMAT);
+        m.putAll(toMap());
         try {
-            return JSON.writeValueAsString(toMap());
+            return JSON.writeValueAsString(m);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("a map of numbers and lists failed to serialise", e);
         }

@@ -326,7 +326,7 @@ public final class DigitsClassifier
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         try {
-            TrainJob.Paths paths = new TrainJob.Paths("DataFrame", null, null, null, 0, false);
+            TrainJob.Paths paths = new TrainJob.Paths("DataFrame", null, null, null, 0, false, false);
             Model model = TrainJob.train(spark, cfg, paths, data, null, JobDeadline.none(spark.sparkContext()));
             return copyValues(new DigitsClassificationModel(uid(), model), ParamMap.empty());
         } catch (IOException e) {

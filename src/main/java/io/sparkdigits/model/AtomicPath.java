@@ -1,7 +1,10 @@
 package io.sparkdigits.model;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -13,31 +16,52 @@ import org.apache.hadoop.fs.Path;
  * FileSystem: it is written under a sibling temporary name, and only then renamed into place, with
  * an existing output moved aside first and restored if the rename fails. A reader sees the old
  * output or the new one, never half of either (on HDFS and local disks; S3A renames copy).
+ *
+ * <p>What is moved aside is judged by {@link OutputGuard} before anything is deleted: unless the
+ * writer was told to overwrite, a path that is not an output of ours of the same kind is put back
+ * and the commit fails with {@link OutputExistsException}. With overwrite, the old content is
+ * deleted only once the new output is in place, and one line on stderr says what it was.
+ *
+ * <p>Concurrent writers of one path end with one complete output, the last to commit. Hadoop
+ * renames a path onto an existing directory by moving it inside (HDFS; the local file system copies
+ * it in), so the final rename never targets an existing path, and a rename that lost the race
+ * anyway is undone and retried: each attempt moves the current output aside again.
  */
 public final class AtomicPath {
+    /** Commit attempts before giving up while other writers keep taking the target's place. */
+    private static final int ATTEMPTS = 20;
     private final FileSystem fs;
     private final Path target;
     private final Path temp;
+    private final OutputGuard.Kind kind;
+    private final boolean overwrite;
 
-    FileSystem fs() {
+    /** The file system of {@link #target()} and {@link #temp()}. */
+    public FileSystem fs() {
         return fs;
     }
 
-    private AtomicPath(FileSystem fs, Path target) {
+    private AtomicPath(FileSystem fs, Path target, OutputGuard.Kind kind, boolean overwrite) {
         this.fs = fs;
         this.target = target;
         this.temp = sibling(target, "._tmp-" + UUID.randomUUID());
+        this.kind = kind;
+        this.overwrite = overwrite;
     }
 
-    /** Prepares to write {@code path}; nothing is created yet. */
-    public static AtomicPath of(String path, Configuration conf) throws IOException {
+    /**
+     * Prepares to write a {@code kind} output at {@code path}; nothing is created yet. With
+     * {@code overwrite}, whatever is there will be replaced, else only an output of ours of that kind.
+     */
+    public static AtomicPath of(String path, OutputGuard.Kind kind, boolean overwrite, Configuration conf)
+            throws IOException {
         Path raw = new Path(path);
         FileSystem fs = raw.getFileSystem(conf);
         Path target = fs.makeQualified(raw);
         if (target.getParent() == null) {
             throw new IOException("cannot write at the root of a file system: " + target);
         }
-        return new AtomicPath(fs, target);
+        return new AtomicPath(fs, target, kind, overwrite);
     }
 
     public Path target() {
@@ -49,7 +73,7 @@ public final class AtomicPath {
         return temp;
     }
 
-    /** Moves the temporary output into place, replacing what was there. */
+    /** Moves the temporary output into place, replacing what was there if it may. */
     public void commit() throws IOException {
         commit(() -> { });
     }
@@ -60,25 +84,118 @@ public final class AtomicPath {
     }
 
     void commit(Step afterMovedAside) throws IOException {
-        Path old = sibling(target, "._old-" + UUID.randomUUID());
-        boolean hadOld = fs.exists(target);
-        if (hadOld && !fs.rename(target, old)) {
-            throw new IOException("cannot move the existing " + target + " aside to " + old);
-        }
+        List<Path> aside = new ArrayList<>();
+        String replaced = null;
         try {
-            afterMovedAside.run();
-            if (!fs.rename(temp, target)) {
-                throw new IOException("cannot rename " + temp + " to " + target);
+            for (int attempt = 1; ; attempt++) {
+                Path old = sibling(target, "._old-" + UUID.randomUUID());
+                if (moveAside(old)) {
+                    aside.add(old);
+                    String foreign = judge(old, aside);
+                    replaced = foreign != null ? foreign : replaced;
+                }
+                afterMovedAside.run();
+                if (renameIfFree(temp, target)) {
+                    break;
+                }
+                if (attempt == ATTEMPTS) {
+                    throw new IOException("cannot rename " + temp + " to " + target
+                            + ": other writers kept publishing there");
+                }
             }
         } catch (IOException | RuntimeException e) {
-            if (hadOld && !fs.exists(target) && !fs.rename(old, target)) {
-                e.addSuppressed(new IOException("the previous output is at " + old));
+            restore(aside, e);
+            throw e;
+        }
+        if (replaced != null) {
+            System.err.println(OutputGuard.replacedLine(target, kind, replaced));
+        }
+        for (Path old : aside) {
+            if (!fs.delete(old, true)) {
+                LOG.log(System.Logger.Level.WARNING, "written " + target + ", but the previous version is left at " + old);
+            }
+        }
+    }
+
+    /** Moves the current output to {@code old}; false if there is none (any more). */
+    private boolean moveAside(Path old) throws IOException {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            if (!fs.exists(target)) {
+                return false;
+            }
+            try {
+                if (fs.rename(target, old)) {
+                    return true;
+                }
+            } catch (FileNotFoundException e) {
+                // Another writer moved it first; look again.
+            }
+        }
+        throw new IOException("cannot move the existing " + target + " aside to " + old);
+    }
+
+    /**
+     * Judges what was moved aside, exactly as it is now: returns null if it is ours, what it is if
+     * not and overwrite was asked for; otherwise puts it back and refuses.
+     */
+    private String judge(Path old, List<Path> aside) throws IOException {
+        String foreign = OutputGuard.foreign(fs, old, kind);
+        if (foreign == null || overwrite) {
+            return foreign;
+        }
+        String problem = OutputGuard.problem(target, kind, foreign);
+        if (!renameIfFree(old, target)) {
+            throw new OutputExistsException(problem + "; another writer published there meanwhile, so it is now at " + old);
+        }
+        aside.remove(old);
+        throw new OutputExistsException(problem + "; it was left as it was; choose another path or pass --overwrite");
+    }
+
+    /** After a failure: the newest output moved aside goes back if nothing took its place. */
+    private void restore(List<Path> aside, Exception e) {
+        try {
+            if (!aside.isEmpty() && renameIfFree(aside.get(aside.size() - 1), target)) {
+                aside.remove(aside.size() - 1);
+            }
+        } catch (IOException | RuntimeException r) {
+            e.addSuppressed(r);
+        }
+        for (Path old : aside) {
+            e.addSuppressed(new IOException("the previous output is at " + old));
+        }
+    }
+
+    /**
+     * Renames {@code src} to {@code dst} unless {@code dst} exists; false, with {@code src} where it
+     * was, if another writer holds {@code dst}. A rename that raced into an existing directory is undone.
+     */
+    private boolean renameIfFree(Path src, Path dst) throws IOException {
+        if (fs.exists(dst)) {
+            return false;
+        }
+        boolean renamed;
+        try {
+            renamed = fs.rename(src, dst);
+        } catch (IOException e) {
+            if (fs.exists(src) && fs.exists(dst)) {
+                return false;
             }
             throw e;
         }
-        if (hadOld && !fs.delete(old, true)) {
-            LOG.log(System.Logger.Level.WARNING, "written " + target + ", but the previous version is left at " + old);
+        if (!renamed) {
+            if (fs.exists(src) && fs.exists(dst)) {
+                return false;
+            }
+            throw new IOException("cannot rename " + src + " to " + dst);
         }
+        Path nested = new Path(dst, src.getName());
+        if (fs.exists(nested)) {
+            if (!fs.rename(nested, src)) {
+                throw new IOException("a racing writer's " + dst + " took " + src + " inside, at " + nested);
+            }
+            return false;
+        }
+        return true;
     }
 
     private static final System.Logger LOG = System.getLogger(AtomicPath.class.getName());
@@ -93,8 +210,9 @@ public final class AtomicPath {
     }
 
     /** Writes a small text file atomically. */
-    public static void writeString(String path, String text, Configuration conf) throws IOException {
-        AtomicPath out = of(path, conf);
+    public static void writeString(String path, String text, OutputGuard.Kind kind, boolean overwrite,
+                                   Configuration conf) throws IOException {
+        AtomicPath out = of(path, kind, overwrite, conf);
         try {
             try (FSDataOutputStream s = out.fs.create(out.temp, false)) {
                 s.write(text.getBytes(StandardCharsets.UTF_8));

@@ -52,11 +52,14 @@ import java.util.zip.CRC32;
  * instant between the two renames) none; it never sees a half-written model. On object stores
  * such as S3A a directory rename is a copy, so a reader racing the copy can see an incomplete
  * directory; the lengths and checksums in {@code model.json} turn that into a load error rather
- * than a wrong model. One writer per path is assumed. If a process dies between the two renames,
- * the previous model survives as {@code <path>._old-<uuid>}; {@link #load} names it in its error.
+ * than a wrong model. If a process dies between the two renames, the previous model survives as
+ * {@code <path>._old-<uuid>}; {@link #load} names it in its error. Concurrent saves to one path
+ * end with one complete model, the last to commit (see {@link AtomicPath}); an old model is
+ * deleted only once a new one is in its place.
  *
- * <p>{@code save} refuses to replace a path that is neither a model directory nor an empty
- * directory, so a mistyped path cannot wipe unrelated data.
+ * <p>{@code save} refuses to replace a path that is neither a model directory (its
+ * {@code model.json} names {@link #FORMAT}) nor an empty directory, so a mistyped path cannot wipe
+ * unrelated data, unless asked to overwrite; see {@link OutputGuard}.
  */
 public final class ModelStore {
     /** The {@code format} value in {@code model.json}. */
@@ -97,20 +100,28 @@ public final class ModelStore {
      * Atomically writes {@code m} as a model directory at {@code path}, replacing an existing
      * model there. Relative paths resolve against the file system's working directory.
      *
-     * @throws IOException if writing fails (nothing changes at {@code path} then), or if
-     *                     {@code path} exists and is neither a model directory nor empty
+     * @throws OutputExistsException if {@code path} exists and is neither a model directory nor
+     *                               an empty directory (nothing changes there)
+     * @throws IOException           if writing fails (nothing changes at {@code path} then)
      */
     public static void save(Model m, String path, Configuration conf) throws IOException {
-        save(m, path, conf, step -> { });
+        save(m, path, conf, false);
     }
 
-    static void save(Model m, String path, Configuration conf, SaveHook hook) throws IOException {
+    /** As {@link #save(Model, String, Configuration)}; with {@code overwrite}, whatever is at {@code path} is replaced. */
+    public static void save(Model m, String path, Configuration conf, boolean overwrite) throws IOException {
+        save(m, path, conf, overwrite, step -> { });
+    }
+
+    static void save(Model m, String path, Configuration conf, boolean overwrite, SaveHook hook) throws IOException {
         Objects.requireNonNull(m, "model");
-        AtomicPath out = AtomicPath.of(Objects.requireNonNull(path, "path"), conf);
+        AtomicPath out = AtomicPath.of(Objects.requireNonNull(path, "path"), OutputGuard.Kind.MODEL, overwrite, conf);
         FileSystem fs = out.fs();
-        Path target = out.target();
         Path tmp = out.temp();
-        checkReplaceable(fs, target);
+        String problem = overwrite ? null : OutputGuard.problem(fs, out.target(), OutputGuard.Kind.MODEL);
+        if (problem != null) {
+            throw new OutputExistsException(problem + "; choose another path or pass --overwrite");
+        }
         boolean committed = false;
         try {
             if (!fs.mkdirs(tmp)) {
@@ -131,7 +142,6 @@ public final class ModelStore {
                 stream.write('\n');
             }
             hook.after(MANIFEST);
-            checkReplaceable(fs, target);
             out.commit(() -> hook.after("renamed-old"));
             committed = true;
         } finally {
@@ -332,23 +342,6 @@ public final class ModelStore {
 
     private static ModelFormatException corrupt(Path file, Throwable cause) {
         return new ModelFormatException("checksum mismatch in " + file + ": file is corrupt", cause);
-    }
-
-    /** Only a model directory or an empty directory may be replaced by a save. */
-    private static void checkReplaceable(FileSystem fs, Path target) throws IOException {
-        FileStatus status;
-        try {
-            status = fs.getFileStatus(target);
-        } catch (FileNotFoundException e) {
-            return;
-        }
-        if (!status.isDirectory()) {
-            throw new IOException("refusing to replace " + target + ": it is a file, not a model directory");
-        }
-        if (!fs.exists(new Path(target, MANIFEST)) && fs.listStatus(target).length > 0) {
-            throw new IOException("refusing to replace " + target + ": it is a non-empty directory without "
-                    + MANIFEST);
-        }
     }
 
     /** Names a leftover {@code ._old-} directory from an interrupted save, if there is one. */

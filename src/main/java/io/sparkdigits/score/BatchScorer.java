@@ -10,6 +10,7 @@ import io.sparkdigits.data.LineParser;
 import io.sparkdigits.data.LoadSummary;
 import io.sparkdigits.model.AtomicPath;
 import io.sparkdigits.model.Model;
+import io.sparkdigits.model.OutputGuard;
 import io.sparkdigits.nn.NetworkSpec;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SaveMode;
@@ -44,9 +46,15 @@ public final class BatchScorer {
     public record Result(long rows, long skipped, LoadSummary summary) {
     }
 
-    /** Scores {@code input} into {@code output}. */
+    /** Scores {@code input} into {@code output}, replacing only a prediction output of ours there. */
     public static Result score(SparkSession spark, Model model, String input, String output, Settings s)
             throws IOException {
+        return score(spark, model, input, output, s, false);
+    }
+
+    /** As above; with {@code overwrite}, whatever is at {@code output} is replaced once the new output is complete. */
+    public static Result score(SparkSession spark, Model model, String input, String output, Settings s,
+                               boolean overwrite) throws IOException {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         CsvLayout layout = CsvLayout.inspect(input, s.header(), s.skipBadRows(), conf);
         int width = model.spec().inputSize();
@@ -76,7 +84,7 @@ public final class BatchScorer {
         try {
             List<ScoredSplit.Summary> splits = summaries(scored, layout, conf);
             RowKeys keys = RowKeys.of(splits);
-            AtomicPath out = AtomicPath.of(output, conf);
+            AtomicPath out = AtomicPath.of(output, OutputGuard.Kind.PREDICTIONS, overwrite, conf);
             try {
                 var writer = spark.createDataFrame(scored.flatMap(split -> split.rows(keys)),
                         schema(labeled, classes, probs)).write().mode(SaveMode.ErrorIfExists);
@@ -85,6 +93,8 @@ public final class BatchScorer {
                 } else {
                     writer.option("header", "true").csv(out.temp().toString());
                 }
+                // Spark's _SUCCESS comes from any job; this marker lets a later run know the output is ours to replace.
+                out.fs().create(new Path(out.temp(), OutputGuard.PREDICTIONS_MARKER), false).close();
                 out.commit();
             } catch (Exception e) { // SparkException is checked, though Scala does not declare it
                 out.abort();

@@ -24,7 +24,7 @@ final class Checkpoints {
     }
 
     static void save(String path, TrainConfig cfg, NetworkSpec spec, float[] params, float scale, Optimizer optimizer,
-                     int epochsDone, List<Map<String, Object>> history, Configuration conf) {
+                     int epochsDone, List<Map<String, Object>> history, boolean overwrite, Configuration conf) {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("checkpointOf", cfg.toString());
         info.put("config", cfg.toMap());
@@ -32,7 +32,7 @@ final class Checkpoints {
         info.put("optimizerSteps", optimizer.stepCount());
         info.put("history", new ArrayList<>(history));
         try {
-            ModelStore.save(new Model(spec, params.clone(), scale, info, optimizer.state()), path, conf);
+            ModelStore.save(new Model(spec, params.clone(), scale, info, optimizer.state()), path, conf, overwrite);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot write checkpoint " + path + ": " + e.getMessage(), e);
         }

@@ -64,7 +64,7 @@ final class EpochReporter implements Trainer.Listener {
         int every = paths.checkpointEvery();
         if (every > 0 && (stats.epoch() % every == 0 || stats.epoch() == stats.epochs())) {
             Checkpoints.save(paths.checkpoint(), setup.config(), setup.spec(), params, setup.scale(),
-                    setup.optimizer(), stats.epoch(), history, hadoop);
+                    setup.optimizer(), stats.epoch(), history, paths.overwrite(), hadoop);
         }
     }
 

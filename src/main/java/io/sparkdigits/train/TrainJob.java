@@ -28,9 +28,12 @@ public final class TrainJob {
     /** MNIST has ten digits; labels outside 0..9 are rejected when loading. */
     public static final int CLASSES = 10;
 
-    /** Where data comes from and results go. */
+    /**
+     * Where data comes from and results go; {@code overwrite} lets the model and the checkpoints
+     * replace whatever is at their paths, not only outputs of ours.
+     */
     public record Paths(String train, String test, String model, String checkpoint, int checkpointEvery,
-                        boolean resume) {
+                        boolean resume, boolean overwrite) {
     }
 
     private TrainJob() {
@@ -60,7 +63,7 @@ public final class TrainJob {
         }
         try {
             Model model = train(spark, cfg, paths, train, test, new JobDeadline(spark.sparkContext(), stepTimeout));
-            ModelStore.save(model, paths.model(), hadoop);
+            ModelStore.save(model, paths.model(), hadoop, paths.overwrite());
             LOG.info("saved model to " + paths.model());
             return model;
         } finally {

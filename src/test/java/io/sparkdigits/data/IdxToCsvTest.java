@@ -138,18 +138,50 @@ class IdxToCsvTest {
         byte[] full = IdxFiles.images();
         Path images = write("images.gz", gzip(head(full, full.length - 3)));
         Path labels = write("labels", IdxFiles.labels());
-        Path out = write("out.csv", "previous output\n".getBytes(StandardCharsets.US_ASCII));
-        IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxToCsv.convert(images, labels, out, -1));
-        assertMessage(e, images, "truncated");
-        assertEquals("previous output\n", read(out));
-        assertEquals(List.of("images.gz", "labels", "out.csv"), listing());
+        for (boolean overwrite : new boolean[] {false, true}) {
+            String previous = overwrite ? "a file of the user's\n" : OURS;
+            Path out = write("out.csv", previous.getBytes(StandardCharsets.US_ASCII));
+            IdxFormatException e = assertThrows(IdxFormatException.class,
+                    () -> IdxToCsv.convert(images, labels, out, -1, overwrite));
+            assertMessage(e, images, "truncated");
+            assertEquals(previous, read(out));
+            assertEquals(List.of("images.gz", "labels", "out.csv"), listing());
+        }
     }
+
+    /** An earlier output of convert-idx, recognised by its header. */
+    private static final String OURS = "label,1x1,1x2\n3,0,255\n";
 
     @Test
     void replacesAnOldOutput() throws IOException {
-        Path out = write("out.csv", "previous output\n".getBytes(StandardCharsets.US_ASCII));
+        Path out = write("out.csv", OURS.getBytes(StandardCharsets.US_ASCII));
         IdxToCsv.convert(write("images", IdxFiles.images()), write("labels", IdxFiles.labels()), out, -1);
         assertEquals(CSV_3X2X3, read(out));
         assertEquals(List.of("images", "labels", "out.csv"), listing());
+    }
+
+    @Test
+    void replacesAnOldGzipOutput() throws IOException {
+        Path out = write("out.csv.gz", gzip(OURS.getBytes(StandardCharsets.US_ASCII)));
+        IdxToCsv.convert(write("images", IdxFiles.images()), write("labels", IdxFiles.labels()), out, -1);
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(out))) {
+            assertEquals(CSV_3X2X3, new String(in.readAllBytes(), StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
+    void refusesAFileItDidNotWriteUnlessToldToOverwrite() throws IOException {
+        Path images = write("images", IdxFiles.images());
+        Path labels = write("labels", IdxFiles.labels());
+        for (String name : List.of("notes.csv", "notes.csv.gz")) {
+            Path out = write(name, "label,comment\nkeep me\n".getBytes(StandardCharsets.US_ASCII));
+            IOException e = assertThrows(IOException.class, () -> IdxToCsv.convert(images, labels, out, -1));
+            assertTrue(e.getMessage().contains(name + " exists and is not a CSV written by convert-idx"), e.getMessage());
+            assertEquals("label,comment\nkeep me\n", read(out));
+        }
+        Path out = dir.resolve("notes.csv");
+        IdxToCsv.convert(images, labels, out, -1, true);
+        assertEquals(CSV_3X2X3, read(out));
+        assertEquals(List.of("images", "labels", "notes.csv", "notes.csv.gz"), listing());
     }
 }

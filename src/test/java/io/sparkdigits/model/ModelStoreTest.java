@@ -180,7 +180,7 @@ class ModelStoreTest {
         Model first = model(1);
         ModelStore.save(first, uri("model"), CONF);
         for (String step : List.of("weights.bin", "state-adam.m.bin", "model.json", "renamed-old")) {
-            IOException e = assertThrows(IOException.class, () -> ModelStore.save(model(2), uri("model"), CONF, s -> {
+            IOException e = assertThrows(IOException.class, () -> ModelStore.save(model(2), uri("model"), CONF, false, s -> {
                 if (s.equals(step)) {
                     throw new IOException("disk full at " + s);
                 }
@@ -193,7 +193,7 @@ class ModelStoreTest {
 
     @Test
     void failureOfAFirstSaveLeavesNothing() {
-        assertThrows(IllegalStateException.class, () -> ModelStore.save(model(1), uri("model"), CONF, s -> {
+        assertThrows(IllegalStateException.class, () -> ModelStore.save(model(1), uri("model"), CONF, false, s -> {
             throw new IllegalStateException("bug");
         }));
         assertDoesNotExist("model");
@@ -219,17 +219,196 @@ class ModelStoreTest {
     void refusesToReplaceSomethingThatIsNotAModel() throws IOException {
         Files.createDirectories(tmp.resolve("photos"));
         Files.writeString(tmp.resolve("photos").resolve("cat.jpg"), "meow");
-        IOException e = assertThrows(IOException.class, () -> ModelStore.save(model(1), uri("photos"), CONF));
-        assertTrue(e.getMessage().startsWith("refusing to replace"), e.getMessage());
+        IOException e = assertThrows(OutputExistsException.class, () -> ModelStore.save(model(1), uri("photos"), CONF));
+        assertTrue(e.getMessage().matches("file:.*/photos exists and is not a spark-digits model directory"
+                + " \\(it holds 1 entry and no model.json\\); choose another path or pass --overwrite"), e.getMessage());
         assertEquals("meow", Files.readString(tmp.resolve("photos").resolve("cat.jpg")));
 
         Files.writeString(tmp.resolve("notes.txt"), "x");
-        assertThrows(IOException.class, () -> ModelStore.save(model(1), uri("notes.txt"), CONF));
+        e = assertThrows(OutputExistsException.class, () -> ModelStore.save(model(1), uri("notes.txt"), CONF));
+        assertTrue(e.getMessage().contains("(it is a file, where a directory goes)"), e.getMessage());
+
+        // A model.json alone does not make a model directory: its format name must be ours.
+        Files.createDirectories(tmp.resolve("other"));
+        Files.writeString(tmp.resolve("other").resolve("model.json"), "{\"format\": \"keras\"}");
+        e = assertThrows(OutputExistsException.class, () -> ModelStore.save(model(1), uri("other"), CONF));
+        assertTrue(e.getMessage().contains("its model.json does not name the format spark-digits-model"), e.getMessage());
+        assertEquals("{\"format\": \"keras\"}", Files.readString(tmp.resolve("other").resolve("model.json")));
 
         Files.createDirectories(tmp.resolve("empty"));
         ModelStore.save(model(1), uri("empty"), CONF);
         assertSameModel(model(1), ModelStore.load(uri("empty"), CONF));
-        assertEquals(List.of("empty", "notes.txt", "photos"), siblings());
+        assertEquals(List.of("empty", "notes.txt", "other", "photos"), siblings());
+    }
+
+    @Test
+    void overwriteReplacesAForeignFolderOnlyOnceTheNewModelIsComplete() throws IOException {
+        Files.createDirectories(tmp.resolve("photos"));
+        Files.writeString(tmp.resolve("photos").resolve("cat.jpg"), "meow");
+        for (String step : List.of("weights.bin", "model.json", "renamed-old")) {
+            assertThrows(IOException.class, () -> ModelStore.save(model(1), uri("photos"), CONF, true, s -> {
+                if (s.equals(step)) {
+                    throw new IOException("disk full at " + s);
+                }
+            }));
+            assertEquals("meow", Files.readString(tmp.resolve("photos").resolve("cat.jpg")), "after a failure at " + step);
+            assertEquals(List.of("photos"), siblings(), "after a failure at " + step);
+        }
+        ModelStore.save(model(1), uri("photos"), CONF, true);
+        assertSameModel(model(1), ModelStore.load(uri("photos"), CONF));
+        assertFalse(Files.exists(tmp.resolve("photos").resolve("cat.jpg")));
+        assertEquals(List.of("photos"), siblings());
+    }
+
+    /** Two saves to one path at once, with or without a model there before, many times over. */
+    @Test
+    void concurrentSavesEndWithOneCompleteModel() throws Exception {
+        Model a = model(1);
+        Model b = new Model(SPEC, model(2).params(), 0.5f, Map.of("run", "b"), Map.of("only-b", new float[]{2}));
+        ModelStore.save(a, uri("single"), CONF);
+        List<String> layoutA = listing(tmp.resolve("single"));
+        ModelStore.save(b, uri("single"), CONF);
+        List<String> layoutB = listing(tmp.resolve("single"));
+        Files.walk(tmp.resolve("single")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 100; round++) {
+                if (round % 2 == 0) {
+                    ModelStore.save(model(3), uri("race"), CONF);
+                }
+                // Odd rounds pause between moving the old model aside and moving the new one in,
+                // where a racing writer can slip in.
+                boolean pause = round % 4 >= 2;
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+                var first = pool.submit(() -> raceSave(a, start, pause));
+                var second = pool.submit(() -> raceSave(b, start, pause));
+                first.get();
+                second.get();
+                Model back = ModelStore.load(uri("race"), CONF);
+                boolean isA = back.info().equals(a.info());
+                assertSameModel(isA ? a : b, back);
+                assertEquals(isA ? layoutA : layoutB, listing(tmp.resolve("race")), "round " + round);
+                assertEquals(List.of("race"), siblings(), "round " + round);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * The interleaving that used to mix two models: B finds no model (A has moved it aside) and
+     * renames its own in just after A did, which Hadoop does by moving B's directory inside A's.
+     */
+    @Test
+    void aSaveThatFindsItsPathTakenAtTheLastMomentTriesAgain() throws Exception {
+        ModelStore.save(model(3), uri("race"), CONF);
+        Model a = model(1);
+        Model b = new Model(SPEC, model(2).params(), 0.5f, Map.of("run", "b"), Map.of());
+        java.util.concurrent.CountDownLatch aMovedAside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch bFoundNothing = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch aDone = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var first = pool.submit(() -> {
+                ModelStore.save(a, uri("race"), CONF, false, step -> {
+                    if (step.equals("renamed-old")) {
+                        aMovedAside.countDown();
+                        await(bFoundNothing);
+                    }
+                });
+                aDone.countDown();
+                return null;
+            });
+            await(aMovedAside);
+            boolean[] waited = {false};
+            var second = pool.submit(() -> {
+                ModelStore.save(b, uri("race"), CONF, false, step -> {
+                    if (step.equals("renamed-old") && !waited[0]) {
+                        waited[0] = true;
+                        bFoundNothing.countDown();
+                        await(aDone);
+                    }
+                });
+                return null;
+            });
+            first.get();
+            second.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertSameModel(b, ModelStore.load(uri("race"), CONF));
+        assertEquals(List.of("race"), siblings());
+        assertFalse(listing(tmp.resolve("race")).stream().anyMatch(n -> n.contains("._")), "nothing nested");
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) throws IOException {
+        try {
+            if (!latch.await(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IOException("timed out");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException();
+        }
+    }
+
+    /** Two saves failing at once, after moving the old model aside: the old model stays. */
+    @Test
+    void concurrentFailingSavesLeaveTheOldModel() throws Exception {
+        Model old = model(3);
+        ModelStore.save(old, uri("race"), CONF);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 30; round++) {
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+                var first = pool.submit(() -> failingSave(model(1), start));
+                var second = pool.submit(() -> failingSave(model(2), start));
+                first.get();
+                second.get();
+                assertSameModel(old, ModelStore.load(uri("race"), CONF));
+                assertEquals(List.of("race"), siblings(), "round " + round);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private Void raceSave(Model m, java.util.concurrent.CyclicBarrier start, boolean pause) throws Exception {
+        start.await();
+        ModelStore.save(m, uri("race"), CONF, false, step -> {
+            if (pause && step.equals("renamed-old")) {
+                sleepBriefly();
+            }
+        });
+        return null;
+    }
+
+    private Void failingSave(Model m, java.util.concurrent.CyclicBarrier start) throws Exception {
+        start.await();
+        IOException e = assertThrows(IOException.class, () -> ModelStore.save(m, uri("race"), CONF, false, step -> {
+            if (step.equals("renamed-old")) {
+                sleepBriefly();
+                throw new IOException("disk full");
+            }
+        }));
+        assertEquals("disk full", e.getMessage());
+        return null;
+    }
+
+    private static void sleepBriefly() throws IOException {
+        try {
+            long nanos = java.util.concurrent.ThreadLocalRandom.current().nextLong(5_000_000);
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException();
+        }
+    }
+
+    private static List<String> listing(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.map(p -> dir.relativize(p).toString()).sorted().toList();
+        }
     }
 
     @Test
