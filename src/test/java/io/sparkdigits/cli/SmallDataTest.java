@@ -1,0 +1,104 @@
+package io.sparkdigits.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkdigits.testing.Cli;
+import io.sparkdigits.testing.SparkSessionExtension;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Defaults that fit the data: a small table (1,500 rows of 64 features valued 0..16, like the
+ * 8x8 digits of UCI) trained with no flags must do at least as well as a plain logistic
+ * regression (MLlib's, the peer) on the same rows, as it does once the default preset adapts its
+ * batch size and epochs to the number of rows. Before, it took 15 steps in all and ended far below.
+ */
+@ExtendWith(SparkSessionExtension.class)
+class SmallDataTest {
+    @TempDir
+    Path dir;
+
+    /**
+     * Ten classes that share a random base image and differ from it by 3.5 on a few features each,
+     * plus noise, rounded and clipped to 0..16: overlapping classes, as real small tables have.
+     */
+    private static List<String> rows(int n, long seed) {
+        SplittableRandom prototypes = new SplittableRandom(99);
+        double[] base = new double[64];
+        for (int f = 0; f < 64; f++) {
+            base[f] = prototypes.nextDouble(4, 12);
+        }
+        double[][] mean = new double[10][];
+        for (int c = 0; c < 10; c++) {
+            mean[c] = base.clone();
+            for (int k = 0; k < 12; k++) {
+                mean[c][prototypes.nextInt(64)] += prototypes.nextBoolean() ? 3.5 : -3.5;
+            }
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        List<String> lines = new ArrayList<>();
+        for (int r = 0; r < n; r++) {
+            int label = random.nextInt(10);
+            StringBuilder sb = new StringBuilder().append(label);
+            for (int f = 0; f < 64; f++) {
+                double v = mean[label][f] + 9 * (random.nextDouble() + random.nextDouble() + random.nextDouble() - 1.5);
+                sb.append(',').append(Math.max(0, Math.min(16, Math.round(v))));
+            }
+            lines.add(sb.toString());
+        }
+        return lines;
+    }
+
+    private static double logisticRegression(SparkSession spark, Path train, Path test) {
+        String[] features = new String[64];
+        for (int f = 0; f < 64; f++) {
+            features[f] = "_c" + (f + 1);
+        }
+        VectorAssembler assembler = new VectorAssembler().setInputCols(features).setOutputCol("features");
+        Dataset<Row> tr = assembler.transform(spark.read().option("inferSchema", "true").csv(train.toString()))
+                .withColumnRenamed("_c0", "label");
+        Dataset<Row> te = assembler.transform(spark.read().option("inferSchema", "true").csv(test.toString()))
+                .withColumnRenamed("_c0", "label");
+        var model = new LogisticRegression().setMaxIter(200).fit(tr);
+        return new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(model.transform(te));
+    }
+
+    @Test
+    void theDefaultPresetBeatsLogisticRegressionOnASmallTable() throws IOException {
+        Path train = Files.write(dir.resolve("train.csv"), rows(1_500, 1));
+        Path test = Files.write(dir.resolve("test.csv"), rows(500, 2));
+        Path model = dir.resolve("model");
+        Cli.Result r = Cli.run(SparkSessionExtension.spark(), "train", "--train", train.toString(), "--test",
+                test.toString(), "--model", model.toString());
+        assertEquals(0, r.code(), r.toString());
+        JsonNode info = new ObjectMapper().readTree(model.resolve("model.json").toFile()).get("info");
+        assertEquals(32, info.at("/config/batchSize").asInt(), "a batch fit for 1,500 rows");
+        double ours = info.at("/testMetrics/accuracy").asDouble();
+        double peer = logisticRegression(SparkSessionExtension.spark(), train, test);
+        assertTrue(peer > 0.5 && peer < 0.995, "the table is neither trivial nor noise: logistic regression " + peer);
+        assertTrue(ours >= peer - 0.03, "ours " + ours + " against logistic regression " + peer);
+        // The settings the preset had before it adapted: 15 steps in all.
+        Path fixed = dir.resolve("fixed");
+        assertEquals(0, Cli.run(SparkSessionExtension.spark(), "train", "--train", train.toString(), "--test",
+                test.toString(), "--model", fixed.toString(), "--batch-size", "2048", "--epochs", "15").code());
+        double before = new ObjectMapper().readTree(fixed.resolve("model.json").toFile()).at("/info/testMetrics/accuracy")
+                .asDouble();
+        assertTrue(before < ours - 0.05, "one batch an epoch learned " + before + ", adapted " + ours);
+    }
+}
