@@ -93,14 +93,21 @@ public final class DigitsClassificationModel
 
     @Override
     public Vector predictRaw(Vector features) {
+        return raw(features, reportedFeatures != null ? reportedFeatures : getFeaturesCol());
+    }
+
+    /**
+     * The logits of one row given as a Vector or an array of numbers; {@code column} is what
+     * an error calls the value. Shared by {@code transform} and the SQL functions.
+     */
+    Vector raw(Object features, String column) {
         Predictor p = predictor();
-        float[] x = p.inputBuffer();
         float[] row = new float[numFeatures()];
-        String problem = FeatureColumns.toFloats(features, row,
-                reportedFeatures != null ? reportedFeatures : getFeaturesCol());
+        String problem = FeatureColumns.toFloats(features, row, column);
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
+        float[] x = p.inputBuffer();
         for (int i = 0; i < row.length; i++) {
             x[i] = row[i] * scale;
         }
