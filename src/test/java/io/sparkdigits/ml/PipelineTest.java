@@ -2,6 +2,7 @@ package io.sparkdigits.ml;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +75,20 @@ class PipelineTest {
         Cli.Result r = Cli.run(SparkSessionExtension.spark(), "evaluate", "--model", stageDir.resolve("model").toString(),
                 "--data", TestData.TEST.toString());
         assertEquals(0, r.code(), r.toString());
+    }
+
+    @Test
+    void anEstimatorSavesAndLoadsItsParams() throws Exception {
+        DigitsClassifier c = new DigitsClassifier().setPreset("relu10").setHidden(new int[] {32, 16}).setSeed(5L);
+        Path saved = dir.resolve("estimator");
+        c.save(saved.toString());
+        DigitsClassifier back = DigitsClassifier.load(saved.toString());
+        assertEquals(c.uid(), back.uid());
+        assertEquals("relu10", back.getPreset());
+        assertArrayEquals(new int[] {32, 16}, back.getHidden());
+        assertEquals(5L, back.getSeed());
+        assertFalse(back.isSet(back.epochs()), "an unset Param stays the preset's");
+        assertEquals(500, back.getEpochs());
     }
 
     @Test

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
-import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Dataset;
@@ -41,7 +40,7 @@ final class ReadmeExample {
         PipelineModel loaded = PipelineModel.load(modelPath);
 
         DigitsFunctions.register(spark, "digit", (DigitsClassificationModel) loaded.stages()[1]);
-        ((Transformer) loaded.stages()[0]).transform(test).createOrReplaceTempView("digits");
+        loaded.stages()[0].transform(test).createOrReplaceTempView("digits");
         Dataset<Row> sql = spark.sql("SELECT label, digit(features) AS predicted FROM digits");
         // README end
         return new Result(accuracy, sql);
