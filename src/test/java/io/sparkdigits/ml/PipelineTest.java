@@ -23,6 +23,8 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.tuning.CrossValidator;
 import org.apache.spark.ml.tuning.CrossValidatorModel;
 import org.apache.spark.ml.tuning.ParamGridBuilder;
+import org.apache.spark.ml.tuning.TrainValidationSplit;
+import org.apache.spark.ml.tuning.TrainValidationSplitModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -117,6 +119,21 @@ class PipelineTest {
         assertTrue(best.avgMetrics()[1] > best.avgMetrics()[0], java.util.Arrays.toString(best.avgMetrics()));
         PipelineModel chosen = (PipelineModel) best.bestModel();
         assertEquals(3, ((DigitsClassifier) ((DigitsClassificationModel) chosen.stages()[1]).parent()).getEpochs());
+    }
+
+    @Test
+    void trainValidationSplitPicksAModel() {
+        DigitsClassifier digits = new DigitsClassifier().setEpochs(2).setBatchSize(100).setNumPartitions(2);
+        ParamMap[] grid = new ParamGridBuilder().addGrid(digits.hidden(),
+                scala.jdk.javaapi.CollectionConverters.asScala(List.of(new int[] {4}, new int[] {16}))).build();
+        TrainValidationSplitModel best = new TrainValidationSplit().setEstimator(pipeline(digits))
+                .setEstimatorParamMaps(grid).setTrainRatio(0.75).setSeed(1)
+                .setEvaluator(new MulticlassClassificationEvaluator().setMetricName("accuracy"))
+                .fit(train.limit(600));
+        assertEquals(2, best.validationMetrics().length);
+        assertTrue(java.util.Arrays.stream(best.validationMetrics()).allMatch(a -> a > 0.1),
+                java.util.Arrays.toString(best.validationMetrics()));
+        assertInstanceOf(DigitsClassificationModel.class, ((PipelineModel) best.bestModel()).stages()[1]);
     }
 
     @Test
