@@ -141,8 +141,8 @@ class PipelineTest {
         SparkSession spark = SparkSessionExtension.spark();
         PipelineModel fitted = pipeline().fit(train);
         DigitsClassificationModel model = (DigitsClassificationModel) fitted.stages()[1];
-        Dataset<Row> scored = fitted.transform(test)
-                .withColumn("pixels", org.apache.spark.ml.functions.vector_to_array(org.apache.spark.sql.functions.col("features"), "float64"));
+        Dataset<Row> scored = fitted.transform(test).withColumn("pixels",
+                org.apache.spark.ml.functions.vector_to_array(org.apache.spark.sql.functions.col("features"), "float64"));
         scored.createOrReplaceTempView("scored");
         DigitsFunctions.register(spark, "digit", model);
         List<Row> rows = spark.sql("SELECT prediction, probability, digit(features) AS d,"
