@@ -11,10 +11,11 @@ import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 /**
- * Labeled digit data loaded from CSV (or another source of rows), validated, packed into one {@link Shard} per partition and
- * cached: what the trainer and the evaluator iterate over. The number of partitions is chosen by
- * the caller, not by the input's splits, and rows are dealt to partitions in a fixed order, so the
- * same files and partition count give the same shards on any master.
+ * Labeled digit data loaded from CSV (or another source of rows), validated, packed into one
+ * {@link Shard} per partition and cached: what the trainer and the evaluator iterate over. The
+ * number of partitions is chosen by the caller, not by the input's splits, and rows are dealt to
+ * partitions in a fixed order, so the same files and partition count give the same shards on any
+ * master.
  */
 public final class DigitData {
     private final JavaRDD<Shard> shards;

@@ -10,7 +10,8 @@ import scala.Tuple2;
 /**
  * Packs the validated rows of one input split into shards of at most {@link #CHUNK_ROWS} rows,
  * keyed by (split, chunk) so that they can be dealt out to the training partitions and put back
- * in a fixed order there. Values are stored as bytes until a row holds a value that is not an integer in 0..255.
+ * in a fixed order there. Values are stored as bytes until a row holds a value that is not an
+ * integer in 0..255.
  */
 public final class ShardPacker implements Serializable {
     private static final long serialVersionUID = 1L;

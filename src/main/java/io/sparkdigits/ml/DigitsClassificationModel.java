@@ -56,16 +56,17 @@ public final class DigitsClassificationModel
     private String reportedFeatures;
 
     DigitsClassificationModel(String uid, Model model) {
-        this(Uids.stash(uid), model);
+        this(Uids.stash(uid), model, model.spec(), model.params(), model.inputScale());
     }
 
-    private DigitsClassificationModel(Void stashed, Model model) {
+    /** {@code model} may be null (a copy made in a task), the network is then in the other three. */
+    private DigitsClassificationModel(Void stashed, Model model, NetworkSpec spec, float[] params, float scale) {
         super();
         uid();
         this.model = model;
-        this.spec = model.spec();
-        this.params = model.params();
-        this.scale = model.inputScale();
+        this.spec = spec;
+        this.params = params;
+        this.scale = scale;
     }
 
     @Override
@@ -93,14 +94,21 @@ public final class DigitsClassificationModel
 
     @Override
     public Vector predictRaw(Vector features) {
+        return raw(features, reportedFeatures != null ? reportedFeatures : getFeaturesCol());
+    }
+
+    /**
+     * The logits of one row given as a Vector or an array of numbers; {@code column} is what
+     * an error calls the value. Shared by {@code transform} and the SQL functions.
+     */
+    Vector raw(Object features, String column) {
         Predictor p = predictor();
-        float[] x = p.inputBuffer();
         float[] row = new float[numFeatures()];
-        String problem = FeatureColumns.toFloats(features, row,
-                reportedFeatures != null ? reportedFeatures : getFeaturesCol());
+        String problem = FeatureColumns.toFloats(features, row, column);
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
+        float[] x = p.inputBuffer();
         for (int i = 0; i < row.length; i++) {
             x[i] = row[i] * scale;
         }
@@ -115,7 +123,10 @@ public final class DigitsClassificationModel
     /** The softmax of the logits in float, the very function the CLI's scoring applies. */
     @Override
     public Vector raw2probabilityInPlace(Vector raw) {
-        double[] v = ((DenseVector) raw).values();
+        if (!(raw instanceof DenseVector dense)) {
+            throw new IllegalArgumentException("raw predictions are dense vectors of logits, got " + raw);
+        }
+        double[] v = dense.values();
         float[] z = new float[v.length];
         for (int k = 0; k < z.length; k++) {
             z[k] = (float) v[k];
@@ -189,7 +200,7 @@ public final class DigitsClassificationModel
 
     @Override
     public DigitsClassificationModel copy(ParamMap extra) {
-        DigitsClassificationModel copy = new DigitsClassificationModel(uid(), model);
+        DigitsClassificationModel copy = new DigitsClassificationModel(Uids.stash(uid()), model, spec, params, scale);
         return copyValues(copy, extra).setParent(parent());
     }
 

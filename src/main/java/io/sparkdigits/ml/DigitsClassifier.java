@@ -102,9 +102,13 @@ public final class DigitsClassifier
         setDefault(preset, "default");
     }
 
-    @SuppressWarnings("unchecked")
-    private static <T> Function1<T, Object> valid(java.util.function.Predicate<T> test) {
-        return (Function1<T, Object>) (Function1<T, ?>) test::test;
+    /** A validator Spark can ship with the stage: Params are serialised with it. */
+    private interface Check<T> extends java.io.Serializable {
+        boolean test(T value);
+    }
+
+    private static <T> Function1<T, Object> valid(Check<T> check) {
+        return (Function1<T, Object> & java.io.Serializable) check::test;
     }
 
     private static boolean validSchedule(String spec) {

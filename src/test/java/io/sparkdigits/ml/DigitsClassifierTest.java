@@ -2,6 +2,7 @@ package io.sparkdigits.ml;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -105,6 +106,8 @@ class DigitsClassifierTest {
         DigitsClassifier copy = c.copy(new org.apache.spark.ml.param.ParamMap().put(c.epochs(), 3));
         assertEquals(3, copy.getEpochs());
         assertEquals(32, copy.getBatchSize());
+        assertDoesNotThrow(() -> new java.io.ObjectOutputStream(new java.io.ByteArrayOutputStream()).writeObject(c),
+                "Spark can ship the stage and its validators");
         assertThrows(IllegalArgumentException.class, () -> c.setSchedule("sometimes"));
         assertThrows(IllegalArgumentException.class, () -> c.setHidden(new int[] {0}));
     }
