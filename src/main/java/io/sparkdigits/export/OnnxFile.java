@@ -36,7 +36,7 @@ public final class OnnxFile {
         ModelProto onnx = OnnxExporter.toOnnx(model);
         AtomicPath out = AtomicPath.of(path, conf);
         FileSystem fs = out.target().getFileSystem(conf);
-        checkReplaceable(fs, out.target(), overwrite);
+        checkReplaceable(fs, out.target(), path, overwrite);
         try {
             try (FSDataOutputStream s = fs.create(out.temp(), false)) {
                 onnx.writeTo(s);
@@ -48,7 +48,7 @@ public final class OnnxFile {
         }
     }
 
-    private static void checkReplaceable(FileSystem fs, Path target, boolean overwrite) throws IOException {
+    private static void checkReplaceable(FileSystem fs, Path target, String given, boolean overwrite) throws IOException {
         FileStatus status;
         try {
             status = fs.getFileStatus(target);
@@ -56,10 +56,10 @@ public final class OnnxFile {
             return;
         }
         if (status.isDirectory()) {
-            throw new FileAlreadyExistsException(target.toString(), null, "is a directory; give a file name for the ONNX model");
+            throw new FileAlreadyExistsException(given, null, "is a directory; give a file name for the ONNX model");
         }
         if (!overwrite && !writtenByUs(fs, status)) {
-            throw new FileAlreadyExistsException(target.toString(), null,
+            throw new FileAlreadyExistsException(given, null,
                     "exists and is not an ONNX model written by spark-digits; --overwrite replaces it");
         }
     }
