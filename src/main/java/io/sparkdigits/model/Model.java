@@ -43,9 +43,9 @@ import org.apache.hadoop.conf.Configuration;
  * safe to call from many threads at once: each call works in buffers of its own.
  */
 public final class Model {
-    /** State names become file names ({@code state-<name>.bin}), so they are kept portable. */
     /** Rows per forward pass of {@link #predictBatch}: the inference chunk of the batch jobs. */
     public static final int BATCH_ROWS = 256;
+    /** State names become file names ({@code state-<name>.bin}), so they are kept portable. */
     private static final Pattern STATE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
 
     private final NetworkSpec spec;
