@@ -20,7 +20,7 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class Main {
     private static final List<Command> COMMANDS = List.of(
-            new TrainCommand(), new EvaluateCommand(), new PredictCommand(), new ConvertIdxCommand());
+            new TrainCommand(), new EvaluateCommand(), new PredictCommand(), new ConvertIdxCommand(), new ExportCommand());
 
     private Main() {
     }
@@ -44,7 +44,7 @@ public final class Main {
         }
         Command command = COMMANDS.stream().filter(c -> c.name().equals(args[0])).findFirst().orElse(null);
         if (command == null) {
-            err.println("spark-digits: unknown command '" + args[0] + "' (expected train, evaluate, predict or convert-idx)");
+            err.println("spark-digits: unknown command '" + args[0] + "' (expected train, evaluate, predict, convert-idx or export)");
             return 2;
         }
         Options options = command.options();
@@ -109,7 +109,8 @@ public final class Main {
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof BadInputException || c instanceof ModelFormatException
                     || c instanceof java.io.FileNotFoundException || c instanceof java.nio.file.FileSystemException
-                    || c instanceof io.sparkdigits.data.IdxFormatException || c instanceof OutputExistsException) {
+                    || c instanceof io.sparkdigits.data.IdxFormatException || c instanceof OutputExistsException
+                    || c instanceof io.sparkdigits.export.UnsupportedModelException) {
                 err.println(prefix + c.getMessage());
                 return 2;
             }
@@ -154,6 +155,7 @@ public final class Main {
                   evaluate     accuracy, loss, confusion matrix and per-class metrics of a model on labeled data
                   predict      score CSV rows with a model and write predictions (CSV or Parquet)
                   convert-idx  convert MNIST IDX files to the mnist-in-csv layout
+                  export       write a model as an ONNX file for serving runtimes (no Spark needed)
 
                 Run 'spark-digits COMMAND --help' for a command's options.
                 """;

@@ -1,11 +1,15 @@
 package io.sparkdigits.model;
 
+import io.sparkdigits.nn.Mlp;
 import io.sparkdigits.nn.NetworkSpec;
+import io.sparkdigits.nn.SoftmaxCrossEntropy;
 
+import java.io.IOException;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * A trained network as it is saved and loaded: its {@link NetworkSpec}, the flat parameter array
@@ -32,8 +37,14 @@ import java.util.regex.Pattern;
  *       {@code "-Infinity"}, as JSON has no literal for them;</li>
  *   <li>arrays and other Collections become Lists.</li>
  * </ul>
+ *
+ * <p>Serving without Spark: {@link #load(String)} reads a model directory, and {@link #predict},
+ * {@link #predictBatch} and {@link #predictLabel} score raw rows in the calling thread. They are
+ * safe to call from many threads at once: each call works in buffers of its own.
  */
 public final class Model {
+    /** Rows per forward pass of {@link #predictBatch}: the inference chunk of the batch jobs. */
+    public static final int BATCH_ROWS = 256;
     /** State names become file names ({@code state-<name>.bin}), so they are kept portable. */
     private static final Pattern STATE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}");
 
@@ -103,6 +114,74 @@ public final class Model {
     /** Unmodifiable map of named state arrays, in insertion order; the arrays are shared. */
     public Map<String, float[]> state() {
         return state;
+    }
+
+    /**
+     * Loads the model directory at {@code path} (any file system Hadoop reaches: a local path,
+     * {@code file:}, {@code hdfs:}, or {@code s3a:} with its jars present) with Hadoop's default
+     * configuration; no Spark session is involved.
+     *
+     * @throws java.io.FileNotFoundException if nothing exists at {@code path}
+     * @throws ModelFormatException          if {@code path} is not a valid model directory
+     */
+    public static Model load(String path) throws IOException {
+        return ModelStore.load(path, new Configuration());
+    }
+
+    /**
+     * Class probabilities of one row of raw input values ({@code inputSize()} of them, 0..255
+     * pixels for pixel data: the model applies its {@link #inputScale()}). Thread-safe.
+     *
+     * @return {@code spec().outputSize()} probabilities summing to 1
+     * @throws IllegalArgumentException if {@code pixels} has the wrong length
+     */
+    public float[] predict(float[] pixels) {
+        return predictBatch(new float[][] {pixels})[0];
+    }
+
+    /** The most probable class of one row of raw input values (the first one on a tie). Thread-safe. */
+    public int predictLabel(float[] pixels) {
+        float[] p = predict(pixels);
+        return SoftmaxCrossEntropy.argmax(p, 0, p.length);
+    }
+
+    /**
+     * Class probabilities of each row of raw input values, as {@link #predict} gives them, a
+     * row of output per row of input. Rows are scored {@value #BATCH_ROWS} at a time, in buffers
+     * made for this call, so concurrent calls share nothing mutable. Thread-safe.
+     *
+     * @throws IllegalArgumentException if a row has the wrong length
+     */
+    public float[][] predictBatch(float[][] rows) {
+        int n = spec.inputSize();
+        int k = spec.outputSize();
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r].length != n) {
+                throw new IllegalArgumentException("row " + r + " has " + rows[r].length
+                        + " values; the network " + spec + " takes " + n);
+            }
+        }
+        int capacity = Math.min(rows.length, BATCH_ROWS);
+        float[][] out = new float[rows.length][];
+        if (capacity == 0) {
+            return out;
+        }
+        float[] x = new float[capacity * n];
+        Mlp.Workspace ws = new Mlp.Workspace(spec, capacity);
+        for (int from = 0; from < rows.length; from += capacity) {
+            int count = Math.min(capacity, rows.length - from);
+            for (int r = 0; r < count; r++) {
+                float[] row = rows[from + r];
+                for (int c = 0; c < n; c++) {
+                    x[r * n + c] = row[c] * inputScale;
+                }
+            }
+            float[] p = Mlp.forward(spec, params, x, count, ws);
+            for (int r = 0; r < count; r++) {
+                out[from + r] = Arrays.copyOfRange(p, r * k, (r + 1) * k);
+            }
+        }
+        return out;
     }
 
     /** A copy of this model with {@code info[key] = value}, sharing the float arrays. */

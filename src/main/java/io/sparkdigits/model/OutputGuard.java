@@ -41,7 +41,8 @@ public final class OutputGuard {
         MODEL("a spark-digits model directory", true),
         PREDICTIONS("a spark-digits prediction output", true),
         REPORT("a spark-digits evaluation report", false),
-        CSV("a CSV written by convert-idx", false);
+        CSV("a CSV written by convert-idx", false),
+        ONNX("an ONNX model written by spark-digits", false);
 
         private final String description;
         private final boolean directory;
@@ -103,6 +104,7 @@ public final class OutputGuard {
             case PREDICTIONS -> foreignPredictions(fs, p);
             case REPORT -> isReport(fs, status) ? null : "its content is not a report of ours";
             case CSV -> isConvertedCsv(fs, p) ? null : "its first line is not the label,1x1,... header convert-idx writes";
+            case ONNX -> isOurOnnx(fs, p) ? null : "it does not start as an ONNX model produced by spark-digits";
         };
     }
 
@@ -160,6 +162,35 @@ public final class OutputGuard {
             return false; // not gzip after all: not written by us
         }
     }
+
+    /**
+     * An ONNX ModelProto that export wrote starts with its fields in number order: {@code ir_version}
+     * (field 1, a varint) and then {@code producer_name} (field 2, a string) "spark-digits". Its
+     * first bytes tell, with no protobuf classes down here.
+     */
+    private static boolean isOurOnnx(FileSystem fs, Path file) throws IOException {
+        byte[] head = new byte[32];
+        int n;
+        try (InputStream in = fs.open(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        }
+        int at = 0;
+        if (n < 2 || head[at++] != 0x08) {
+            return false;
+        }
+        while (at < n && (head[at] & 0x80) != 0) {
+            at++; // the varint's continuation bytes
+        }
+        at++;
+        byte[] producer = ONNX_PRODUCER.getBytes(StandardCharsets.US_ASCII);
+        if (at + 2 + producer.length > n || head[at] != 0x12 || head[at + 1] != producer.length) {
+            return false;
+        }
+        return java.util.Arrays.equals(head, at + 2, at + 2 + producer.length, producer, 0, producer.length);
+    }
+
+    /** The {@code producer_name} export writes into every ONNX model. */
+    public static final String ONNX_PRODUCER = "spark-digits";
 
     private static boolean isGzip(InputStream in) throws IOException {
         in.mark(2);

@@ -32,6 +32,7 @@ public final class Bench {
                 new AccuracySection(),
                 new MllibSection(),
                 new ScoringSection(),
+                new ServingSection(),
                 new LinearCostSection());
     }
 

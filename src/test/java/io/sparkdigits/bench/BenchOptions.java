@@ -21,7 +21,7 @@ public record BenchOptions(String train, String test, String master, boolean qui
 
     /** Every section, in the order they run. */
     public static final List<String> SECTIONS = List.of(
-            "machine", "kernels", "load", "overhead", "throughput", "accuracy", "mllib", "scoring", "linear");
+            "machine", "kernels", "load", "overhead", "throughput", "accuracy", "mllib", "scoring", "serving", "linear");
 
     /** Rows of the {@code --quick} subsets of the training and test files. */
     static final int QUICK_TRAIN_ROWS = 6_000;
@@ -31,7 +31,7 @@ public record BenchOptions(String train, String test, String master, boolean qui
         return new Options("bench", """
                 Measures spark-digits against Spark MLlib's MultilayerPerceptronClassifier on the same data, in
                 one SparkSession: load, step overhead, training throughput, time to accuracy, MLlib L-BFGS fits,
-                batch scoring and linear cost. Prints a table and writes it as JSON to OUT/bench-<time>.json and
+                batch scoring, in-process scoring against ONNX Runtime, and linear cost. Prints a table and writes it as JSON to OUT/bench-<time>.json and
                 OUT/latest.json. Sections, in the order they run:
                 """ + "  " + String.join(",", SECTIONS))
                 .value("train", "CSV", "training CSV (default data/mnist/mnist_train.csv)")

@@ -48,7 +48,7 @@ class OptionsTest {
 
     @Test
     void helpGoesToStdoutWithExitZero() {
-        for (String command : new String[] {"train", "evaluate", "predict", "convert-idx"}) {
+        for (String command : new String[] {"train", "evaluate", "predict", "convert-idx", "export"}) {
             Cli.Result r = Cli.run(null, command, "--help");
             assertEquals(0, r.code(), r.toString());
             assertTrue(r.out().startsWith("Usage: spark-digits " + command), r.toString());
