@@ -1,5 +1,6 @@
 package io.sparkdigits.cli;
 
+import io.sparkdigits.data.JobDescription;
 import io.sparkdigits.model.Model;
 import io.sparkdigits.model.ModelStore;
 import io.sparkdigits.score.BatchScorer;
@@ -36,7 +37,8 @@ final class PredictCommand implements Command {
         Model model = ModelStore.load(o.string("model"), spark.sparkContext().hadoopConfiguration());
         BatchScorer.Settings settings = new BatchScorer.Settings(DataFlags.header(o), DataFlags.skipBadRows(o),
                 o.choice("format", "csv", "csv", "parquet"), o.flag("probabilities"));
-        BatchScorer.Result result = BatchScorer.score(spark, model, o.string("input"), o.string("output"), settings);
+        BatchScorer.Result result = JobDescription.runIo(spark.sparkContext(), "predict",
+                () -> BatchScorer.score(spark, model, o.string("input"), o.string("output"), settings));
         System.out.println("read " + o.string("input") + ": " + result.summary().describe());
         if (result.skipped() > 0) {
             System.err.println("warning: skipped " + result.skipped() + " bad rows of " + o.string("input"));

@@ -3,11 +3,16 @@ package io.sparkdigits.cli;
 import io.sparkdigits.data.DigitData;
 import io.sparkdigits.nn.Activation;
 import io.sparkdigits.optim.LrSchedule;
+import io.sparkdigits.model.Model;
+import io.sparkdigits.report.Reports;
+import io.sparkdigits.train.MetricsFile;
+import io.sparkdigits.train.ProgressLine;
 import io.sparkdigits.train.TrainConfig;
 import io.sparkdigits.train.TrainJob;
+import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 
-/** {@code train}: options to a {@link TrainConfig}, then {@link TrainJob}. */
+/** {@code train}: options to a {@link TrainConfig}, then {@link TrainJob}, then the report if asked. */
 final class TrainCommand implements Command {
     /** Ten minutes: far above any step of a healthy run, short enough to free a stuck driver. */
     static final int DEFAULT_STEP_TIMEOUT = 600;
@@ -44,7 +49,12 @@ final class TrainCommand implements Command {
                 .value("checkpoint", "PATH", "checkpoint directory (default MODEL-checkpoint)")
                 .flag("resume", "continue from the checkpoint with the same options")
                 .value("step-timeout", "SECONDS", "fail if one training step or evaluation pass takes longer,"
-                        + " e.g. when no executor is left (default " + DEFAULT_STEP_TIMEOUT + ", 0 = no limit)");
+                        + " e.g. when no executor is left (default " + DEFAULT_STEP_TIMEOUT + ", 0 = no limit)")
+                .value("metrics", "FILE", "append one JSON line per epoch to this local file (on the driver)")
+                .value("metrics-every", "N", "also append a JSON line every N steps (needs --metrics)")
+                .value("report", "DIR", "write an HTML report of the trained model on the test data"
+                        + " (the training data without --test) to DIR")
+                .flag("overwrite", "let --report replace an existing report folder");
         return DataFlags.add(o);
     }
 
@@ -55,6 +65,13 @@ final class TrainCommand implements Command {
         DataFlags.skipBadRows(o);
         o.integer("checkpoint-every", 0, 0, 1_000_000);
         o.integer("step-timeout", DEFAULT_STEP_TIMEOUT, 0, 1_000_000);
+        if (o.has("metrics-every") && !o.has("metrics")) {
+            throw new UsageException("--metrics-every needs --metrics FILE");
+        }
+        o.integer("metrics-every", 0, 1, 1_000_000);
+        if (o.has("overwrite") && !o.has("report")) {
+            throw new UsageException("--overwrite is about --report DIR, which is not given");
+        }
     }
 
     /** The preset's settings with every given option applied. */
@@ -112,7 +129,19 @@ final class TrainCommand implements Command {
                 o.string("checkpoint", model + "-checkpoint"), o.integer("checkpoint-every", 0, 0, 1_000_000),
                 o.flag("resume"));
         DigitData.Options data = new DigitData.Options(DataFlags.header(o), DataFlags.skipBadRows(o), 0, TrainJob.CLASSES);
-        TrainJob.run(spark, config(o), paths, data, o.integer("step-timeout", DEFAULT_STEP_TIMEOUT, 0, 1_000_000));
+        if (o.has("report")) { // before hours of training, not after
+            Reports.checkTarget(o.string("report"), o.flag("overwrite"), spark.sparkContext().hadoopConfiguration());
+        }
+        MetricsFile metrics = o.has("metrics")
+                ? MetricsFile.open(Path.of(o.string("metrics")), o.integer("metrics-every", 0, 1, 1_000_000)) : null;
+        TrainJob.Monitor monitor = new TrainJob.Monitor(new ProgressLine(System.err, ProgressLine.onTerminal()), metrics);
+        Model trained = TrainJob.run(spark, config(o), paths, data,
+                o.integer("step-timeout", DEFAULT_STEP_TIMEOUT, 0, 1_000_000), monitor);
+        if (o.has("report")) {
+            String on = o.string("test", o.string("train"));
+            ReportCommand.write(spark, trained, model, on, data.header(), data.skipBadRows(), o.string("report"),
+                    o.flag("overwrite"), Reports.DEFAULT_MISTAKES, Reports.DEFAULT_CORRECT);
+        }
         return 0;
     }
 }

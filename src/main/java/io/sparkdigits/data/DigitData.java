@@ -88,7 +88,8 @@ public final class DigitData {
                 .mapPartitions(DigitData::merge, true)
                 .persist(StorageLevel.MEMORY_ONLY());
         try {
-            List<Info> summaries = shards.map(Info::of).collect();
+            List<Info> summaries = JobDescription.run(spark.sparkContext(), "load " + path,
+                    () -> shards.map(Info::of).collect());
             for (Info info : summaries) {
                 if (info.badRow() != null) {
                     throw info.badRow();

@@ -1,6 +1,7 @@
 package io.sparkdigits.train;
 
 import io.sparkdigits.data.DigitData;
+import io.sparkdigits.data.JobDescription;
 import io.sparkdigits.eval.EvaluationReport;
 import io.sparkdigits.eval.Evaluator;
 import io.sparkdigits.model.Model;
@@ -32,7 +33,24 @@ public final class TrainJob {
                         boolean resume) {
     }
 
+    /**
+     * How a run shows its progress: the terminal's progress line (a disabled one off a terminal)
+     * and the metrics file, or null for none.
+     */
+    public record Monitor(ProgressLine progress, MetricsFile metrics) {
+        /** No progress line and no metrics file: the per-epoch log lines only. */
+        public static Monitor quiet() {
+            return new Monitor(new ProgressLine(System.err, false), null);
+        }
+    }
+
     private TrainJob() {
+    }
+
+    /** {@link #run(SparkSession, TrainConfig, Paths, DigitData.Options, long, Monitor)} with log lines only. */
+    public static Model run(SparkSession spark, TrainConfig cfg, Paths paths, DigitData.Options dataOptions,
+                            long stepTimeout) throws IOException {
+        return run(spark, cfg, paths, dataOptions, stepTimeout, Monitor.quiet());
     }
 
     /**
@@ -40,7 +58,7 @@ public final class TrainJob {
      *                    run fails, {@code <= 0} for no limit; see {@link JobDeadline}
      */
     public static Model run(SparkSession spark, TrainConfig cfg, Paths paths, DigitData.Options dataOptions,
-                            long stepTimeout) throws IOException {
+                            long stepTimeout, Monitor monitor) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         int partitions = cfg.partitions() > 0 ? cfg.partitions() : spark.sparkContext().defaultParallelism();
         DigitData.Options opts = new DigitData.Options(dataOptions.header(), dataOptions.skipBadRows(), partitions, CLASSES);
@@ -58,7 +76,7 @@ public final class TrainJob {
             LOG.info("loaded " + paths.test() + ": " + test.summary().describe());
         }
         try {
-            return train(spark, cfg, paths, train, test, hadoop, new JobDeadline(spark.sparkContext(), stepTimeout));
+            return train(spark, cfg, paths, train, test, hadoop, new JobDeadline(spark.sparkContext(), stepTimeout), monitor);
         } finally {
             train.release();
             if (test != null) {
@@ -68,7 +86,7 @@ public final class TrainJob {
     }
 
     private static Model train(SparkSession spark, TrainConfig cfg, Paths paths, DigitData train, DigitData test,
-                               Configuration hadoop, JobDeadline deadline) throws IOException {
+                               Configuration hadoop, JobDeadline deadline, Monitor monitor) throws IOException {
         TrainSetup setup = TrainSetup.of(cfg, train.width(), train.rowsPerPartition(), train.maxValue(), CLASSES);
         NetworkSpec spec = setup.spec();
         LOG.info("network " + spec + " (" + spec.numParams() + " parameters), " + setup.optimizer() + ", "
@@ -76,14 +94,16 @@ public final class TrainJob {
                 + setup.plan().stepsPerEpoch() + " steps/epoch, " + cfg.epochs() + " epochs, seed " + cfg.seed());
 
         float[] params = setup.initialParams();
-        EpochReporter reporter = new EpochReporter(setup, paths, train, test, deadline, hadoop);
+        EpochReporter reporter = new EpochReporter(setup, paths, train, test, deadline, hadoop, monitor);
         int startEpoch = 0;
         if (paths.resume()) {
             startEpoch = Checkpoints.restore(paths.checkpoint(), cfg, spec, params, setup.optimizer(),
                     reporter.history(), hadoop);
             LOG.info("resumed from " + paths.checkpoint() + " after epoch " + startEpoch);
         }
-        setup.trainer(new SparkGradients(train.shards(), setup.kernel(), 2, deadline)).train(params, startEpoch, reporter);
+        SparkGradients gradients = new SparkGradients(train.shards(), setup.kernel(), 2, deadline)
+                .totals(cfg.epochs(), setup.plan().stepsPerEpoch());
+        setup.trainer(gradients).train(params, startEpoch, reporter);
 
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("config", cfg.toMap());
@@ -91,11 +111,14 @@ public final class TrainJob {
         info.put("history", reporter.history());
         info.put("created", Instant.now().toString());
         info.put("sparkVersion", spark.version());
+        info.put("sparkMaster", spark.sparkContext().master());
+        info.put("javaVersion", System.getProperty("java.version"));
         if (test != null) {
             // The last epoch scored these very weights already; evaluate only if no epoch ran (resumed at the end).
             EvaluationReport report = reporter.lastTest() != null ? reporter.lastTest()
-                    : deadline.run("final test evaluation", () -> Evaluator.evaluate(
-                            test.shards(), new Predictor(spec, params, setup.scale()), Evaluator.ALL_ROWS));
+                    : deadline.run("final test evaluation", () -> JobDescription.run(spark.sparkContext(), "evaluate test",
+                            () -> Evaluator.evaluate(test.shards(), new Predictor(spec, params, setup.scale()),
+                                    Evaluator.ALL_ROWS)));
             info.put("testMetrics", report.toMap());
             System.out.printf(Locale.ROOT, "test accuracy %.2f%% (%d rows), mean loss %.4f%n",
                     100 * report.accuracy(), report.rows(), report.meanLoss());
@@ -109,13 +132,16 @@ public final class TrainJob {
     private static Map<String, Object> dataInfo(Paths paths, DigitData train, DigitData test) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("train", paths.train());
+        m.put("trainFiles", train.summary().describe());
         m.put("trainRows", train.rows());
         m.put("skippedRows", train.skipped());
         m.put("partitions", train.partitions());
         m.put("cachedInputBytes", train.inputBytes());
         if (test != null) {
             m.put("test", paths.test());
+            m.put("testFiles", test.summary().describe());
             m.put("testRows", test.rows());
+            m.put("testSkippedRows", test.skipped());
         }
         return m;
     }
