@@ -10,6 +10,7 @@ import java.util.List;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYTextAnnotation;
+import org.jfree.chart.axis.LogarithmicAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.plot.CategoryPlot;
@@ -68,8 +69,10 @@ final class Charts {
         NumberAxis x = (NumberAxis) plot.getDomainAxis();
         x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         if (logScale) {
-            org.jfree.chart.axis.LogAxis y = new org.jfree.chart.axis.LogAxis(yLabel);
-            y.setSmallestValue(1e-6);
+            // Ticks at 1, 2, ... 9 times a power of ten, in plain decimals: read at a glance.
+            LogarithmicAxis y = new LogarithmicAxis(yLabel);
+            y.setStrictValuesFlag(false);
+            y.setAutoRangeNextLogFlag(false);
             plot.setRangeAxis(y);
         } else {
             ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);

@@ -27,12 +27,12 @@ final class HtmlPage {
                 <meta charset="utf-8">
                 <title>spark-digits report: %s</title>
                 <style>
-                body { font-family: sans-serif; margin: 24px; color: #222; max-width: 1240px; }
+                body { font-family: sans-serif; margin: 24px; color: #222; }
                 h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 28px; }
                 .headline { font-size: 15px; color: #444; }
-                .figures { display: flex; flex-wrap: wrap; gap: 16px; }
+                .figures { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
                 figure { margin: 0; border: 1px solid #ddd; padding: 8px; background: #fff; }
-                figcaption { font-size: 12px; color: #555; max-width: 600px; margin-top: 4px; }
+                figcaption { font-size: 12px; color: #555; max-width: 580px; margin-top: 4px; }
                 table { border-collapse: collapse; font-size: 13px; margin-bottom: 12px; }
                 td, th { border: 1px solid #ddd; padding: 3px 8px; text-align: left; vertical-align: top; }
                 th { background: #f3f3f3; }

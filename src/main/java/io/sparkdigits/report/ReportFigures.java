@@ -12,9 +12,9 @@ import java.util.Map;
  * mistake and correct grids when there are such rows, and the first layer's weights.
  */
 final class ReportFigures {
-    static final int CURVE_WIDTH = 600;
-    static final int CURVE_HEIGHT = 360;
-    static final int HEATMAP_SIZE = 600;
+    static final int CURVE_WIDTH = 580;
+    static final int CURVE_HEIGHT = 340;
+    static final int HEATMAP_SIZE = 580;
 
     private ReportFigures() {
     }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Properties;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -79,6 +80,10 @@ public final class Reports {
         Map<Figure, BufferedImage> figures = ReportFigures.render(d);
         AtomicPath out = AtomicPath.of(output, conf);
         FileSystem fs = out.target().getFileSystem(conf);
+        if (fs instanceof ChecksumFileSystem checked) {
+            // A report is a folder to open and send: no hidden .crc beside every file.
+            fs = checked.getRawFileSystem();
+        }
         try {
             fs.mkdirs(out.temp());
             for (Map.Entry<Figure, BufferedImage> f : figures.entrySet()) {
