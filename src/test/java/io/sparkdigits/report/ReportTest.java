@@ -172,6 +172,23 @@ class ReportTest {
         assertTrue(Files.exists(mine.resolve("index.html")));
     }
 
+    @Test
+    void badInputIsOneLineAndTrainChecksTheReportFolderBeforeTraining() throws Exception {
+        Cli.Result noModel = Cli.run(SparkSessionExtension.spark(), "report", "--model", dir.resolve("none").toString(),
+                "--data", TestData.TEST.toString(), "--output", dir.resolve("r1").toString());
+        assertEquals(2, noModel.code(), noModel.toString());
+        assertTrue(noModel.err().startsWith("spark-digits report: error: no model at "), noModel.toString());
+        assertEquals(1, noModel.err().strip().lines().count(), noModel.toString());
+
+        Path mine = Files.createDirectories(dir.resolve("photos"));
+        Path unwritten = dir.resolve("unwritten-model");
+        Cli.Result refused = Cli.run(SparkSessionExtension.spark(), "train", "--train", TestData.TRAIN.toString(),
+                "--model", unwritten.toString(), "--hidden", "8", "--epochs", "1", "--report", mine.toString());
+        assertEquals(2, refused.code(), refused.toString());
+        assertTrue(refused.err().contains("is not a spark-digits report"), refused.toString());
+        assertFalse(Files.exists(unwritten), "refused before training");
+    }
+
     static int distinctColours(BufferedImage img) {
         java.util.Set<Integer> seen = new java.util.HashSet<>();
         for (int y = 0; y < img.getHeight(); y += 3) {
