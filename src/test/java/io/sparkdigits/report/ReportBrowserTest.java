@@ -55,7 +55,7 @@ class ReportBrowserTest {
 
     @Test
     void everyImageLoadsAndTheScreenshotShowsTheHeatmapAndTheCurves() throws Exception {
-        assertEquals(List.of(), PageCheck.dom(browser.dom(report.resolve("index.html")), ReportTest.FIGURES));
+        assertEquals(List.of(), PageCheck.dom(browser.dom(report.resolve("index.html")), ReportCommandTest.FIGURES));
         Path shot = dir.resolve("shot.png");
         browser.screenshot(report.resolve("index.html"), shot);
         assertEquals(List.of(), PageCheck.screenshot(shot));
@@ -66,7 +66,7 @@ class ReportBrowserTest {
         Path broken = copy("broken");
         Files.delete(broken.resolve("confusion.png"));
         Files.writeString(broken.resolve("loss.png"), "not a png");
-        List<String> problems = PageCheck.dom(browser.dom(broken.resolve("index.html")), ReportTest.FIGURES);
+        List<String> problems = PageCheck.dom(browser.dom(broken.resolve("index.html")), ReportCommandTest.FIGURES);
         assertTrue(problems.contains("2 of 8 images did not load"), problems.toString());
     }
 
@@ -75,7 +75,7 @@ class ReportBrowserTest {
         Path missing = copy("missing");
         Path index = missing.resolve("index.html");
         Files.writeString(index, Files.readString(index).replaceAll("(?s)<figure id=\"confusion\">.*?</figure>", ""));
-        List<String> problems = PageCheck.dom(browser.dom(index), ReportTest.FIGURES);
+        List<String> problems = PageCheck.dom(browser.dom(index), ReportCommandTest.FIGURES);
         assertTrue(problems.contains("figure confusion.png is not on the page"), problems.toString());
         assertTrue(problems.contains("the page has 7 images, expected 8"), problems.toString());
     }
@@ -84,7 +84,7 @@ class ReportBrowserTest {
     void anEmptyPageIsCaught() throws Exception {
         Path empty = copy("empty");
         Files.writeString(empty.resolve("index.html"), "<!DOCTYPE html><html><body></body></html>");
-        List<String> problems = PageCheck.dom(browser.dom(empty.resolve("index.html")), ReportTest.FIGURES);
+        List<String> problems = PageCheck.dom(browser.dom(empty.resolve("index.html")), ReportCommandTest.FIGURES);
         assertTrue(problems.contains("the page did not run its load check (blank or not a report page)"),
                 problems.toString());
         Path shot = dir.resolve("empty.png");
@@ -110,7 +110,7 @@ class ReportBrowserTest {
         Cli.Result made = Cli.run(SparkSessionExtension.spark(), "report", "--model", model.toString(), "--data",
                 mnist.resolve("mnist_test.csv").toString(), "--output", out.toString());
         assertEquals(0, made.code(), made.toString());
-        assertEquals(List.of(), PageCheck.dom(browser.dom(out.resolve("index.html")), ReportTest.FIGURES));
+        assertEquals(List.of(), PageCheck.dom(browser.dom(out.resolve("index.html")), ReportCommandTest.FIGURES));
         Path shot = Path.of(System.getProperty("spark.digits.screenshot"));
         browser.screenshot(out.resolve("index.html"), shot);
         assertEquals(List.of(), PageCheck.screenshot(shot));

@@ -44,7 +44,7 @@ class ReportWithoutHistoryTest {
         Path out = dir.resolve("report");
         Reports.write(d, out.toString(), false, new Configuration());
 
-        Map<String, int[]> images = ReportTest.pageImages(out.resolve("index.html"));
+        Map<String, int[]> images = ReportCommandTest.pageImages(out.resolve("index.html"));
         assertEquals(List.of("confusion.png", "per-class.png", "mistakes.png", "correct.png", "filters.png"),
                 new ArrayList<>(images.keySet()));
         for (var e : images.entrySet()) {

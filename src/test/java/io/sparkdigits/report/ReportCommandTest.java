@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * is never replaced without {@code --overwrite}.
  */
 @ExtendWith(SparkSessionExtension.class)
-class ReportTest {
+class ReportCommandTest {
     static final List<String> FIGURES = List.of("loss.png", "accuracy.png", "learning-rate.png", "confusion.png",
             "per-class.png", "mistakes.png", "correct.png", "filters.png");
     private static final Pattern IMG = Pattern.compile("<img src=\"([^\"]+)\" width=\"(\\d+)\" height=\"(\\d+)\"");
