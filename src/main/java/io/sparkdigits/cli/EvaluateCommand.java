@@ -1,6 +1,7 @@
 package io.sparkdigits.cli;
 
 import io.sparkdigits.data.DigitData;
+import io.sparkdigits.data.JobDescription;
 import io.sparkdigits.eval.EvaluationReport;
 import io.sparkdigits.eval.Evaluator;
 import io.sparkdigits.model.AtomicPath;
@@ -46,7 +47,8 @@ final class EvaluateCommand implements Command {
         DigitData data = DigitData.load(spark, o.string("data"), opts, model.spec().inputSize());
         try {
             Predictor predictor = new Predictor(model.spec(), model.params(), model.inputScale());
-            EvaluationReport report = Evaluator.evaluate(data.shards(), predictor, Evaluator.ALL_ROWS);
+            EvaluationReport report = JobDescription.run(spark.sparkContext(), "evaluate",
+                    () -> Evaluator.evaluate(data.shards(), predictor, Evaluator.ALL_ROWS));
             System.out.println("model " + o.string("model") + " (" + model.spec() + ") on " + o.string("data"));
             System.out.println("read " + o.string("data") + ": " + data.summary().describe());
             if (data.skipped() > 0) {

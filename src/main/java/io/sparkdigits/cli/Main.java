@@ -20,7 +20,8 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class Main {
     private static final List<Command> COMMANDS = List.of(
-            new TrainCommand(), new EvaluateCommand(), new PredictCommand(), new ConvertIdxCommand(), new ExportCommand());
+            new TrainCommand(), new EvaluateCommand(), new ReportCommand(), new PredictCommand(),
+            new ConvertIdxCommand(), new ExportCommand());
 
     private Main() {
     }
@@ -44,7 +45,7 @@ public final class Main {
         }
         Command command = COMMANDS.stream().filter(c -> c.name().equals(args[0])).findFirst().orElse(null);
         if (command == null) {
-            err.println("spark-digits: unknown command '" + args[0] + "' (expected train, evaluate, predict, convert-idx or export)");
+            err.println("spark-digits: unknown command '" + args[0] + "' (expected train, evaluate, report, predict, convert-idx or export)");
             return 2;
         }
         Options options = command.options();
@@ -153,6 +154,7 @@ public final class Main {
                 Commands:
                   train        train a network on labeled CSV data and save the model
                   evaluate     accuracy, loss, confusion matrix and per-class metrics of a model on labeled data
+                  report       an HTML report of a model on labeled data: curves, confusion heatmap, mistakes
                   predict      score CSV rows with a model and write predictions (CSV or Parquet)
                   convert-idx  convert MNIST IDX files to the mnist-in-csv layout
                   export       write a model as an ONNX file for serving runtimes (no Spark needed)

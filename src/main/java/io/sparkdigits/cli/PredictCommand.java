@@ -1,5 +1,6 @@
 package io.sparkdigits.cli;
 
+import io.sparkdigits.data.JobDescription;
 import io.sparkdigits.model.Model;
 import io.sparkdigits.model.ModelStore;
 import io.sparkdigits.model.OutputGuard;
@@ -38,8 +39,9 @@ final class PredictCommand implements Command {
         Model model = ModelStore.load(o.string("model"), spark.sparkContext().hadoopConfiguration());
         BatchScorer.Settings settings = new BatchScorer.Settings(DataFlags.header(o), DataFlags.skipBadRows(o),
                 o.choice("format", "csv", "csv", "parquet"), o.flag("probabilities"));
-        BatchScorer.Result result = BatchScorer.score(spark, model, o.string("input"), o.string("output"), settings,
-                OutputFlags.overwrite(o));
+        BatchScorer.Result result = JobDescription.runIo(spark.sparkContext(), "predict",
+                () -> BatchScorer.score(spark, model, o.string("input"), o.string("output"), settings,
+                        OutputFlags.overwrite(o)));
         System.out.println("read " + o.string("input") + ": " + result.summary().describe());
         if (result.skipped() > 0) {
             System.err.println("warning: skipped " + result.skipped() + " bad rows of " + o.string("input"));

@@ -7,11 +7,16 @@ import io.sparkdigits.nn.Activation;
 import io.sparkdigits.nn.NetworkSpec;
 import io.sparkdigits.nn.Stage;
 import io.sparkdigits.optim.LrSchedule;
+import io.sparkdigits.model.Model;
+import io.sparkdigits.report.Reports;
+import io.sparkdigits.train.MetricsFile;
+import io.sparkdigits.train.ProgressLine;
 import io.sparkdigits.train.TrainConfig;
 import io.sparkdigits.train.TrainJob;
+import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 
-/** {@code train}: options to a {@link TrainConfig}, then {@link TrainJob}. */
+/** {@code train}: options to a {@link TrainConfig}, then {@link TrainJob}, then the report if asked. */
 final class TrainCommand implements Command {
     /** Ten minutes: far above any step of a healthy run, short enough to free a stuck driver. */
     static final int DEFAULT_STEP_TIMEOUT = 600;
@@ -56,7 +61,11 @@ final class TrainCommand implements Command {
                 .value("checkpoint", "PATH", "checkpoint directory (default MODEL-checkpoint)")
                 .flag("resume", "continue from the checkpoint with the same options")
                 .value("step-timeout", "SECONDS", "fail if one training step or evaluation pass takes longer,"
-                        + " e.g. when no executor is left (default " + DEFAULT_STEP_TIMEOUT + ", 0 = no limit)");
+                        + " e.g. when no executor is left (default " + DEFAULT_STEP_TIMEOUT + ", 0 = no limit)")
+                .value("metrics", "FILE", "append one JSON line per epoch to this local file (on the driver)")
+                .value("metrics-every", "N", "also append a JSON line every N steps (needs --metrics)")
+                .value("report", "DIR", "write an HTML report of the trained model on the test data"
+                        + " (the training data without --test) to DIR");
         return OutputFlags.add(DataFlags.add(o));
     }
 
@@ -68,6 +77,13 @@ final class TrainCommand implements Command {
         o.integer("checkpoint-every", 0, 0, 1_000_000);
         o.integer("step-timeout", DEFAULT_STEP_TIMEOUT, 0, 1_000_000);
         OutputFlags.check(o, "model", o.string("model"), OutputGuard.Kind.MODEL);
+        if (o.has("report")) {
+            OutputFlags.check(o, "report", o.string("report"), OutputGuard.Kind.REPORT_FOLDER);
+        }
+        if (o.has("metrics-every") && !o.has("metrics")) {
+            throw new UsageException("--metrics-every needs --metrics FILE");
+        }
+        o.integer("metrics-every", 0, 1, 1_000_000);
         if (o.integer("checkpoint-every", 0, 0, 1_000_000) > 0) {
             OutputFlags.check(o, "checkpoint", checkpoint(o), OutputGuard.Kind.MODEL);
         }
@@ -189,9 +205,19 @@ final class TrainCommand implements Command {
     public int run(Options o, SparkSession spark) throws Exception {
         String model = o.string("model");
         TrainJob.Paths paths = new TrainJob.Paths(o.string("train"), o.string("test"), model, checkpoint(o),
-                o.integer("checkpoint-every", 0, 0, 1_000_000), o.flag("resume"), OutputFlags.overwrite(o));
+                o.integer("checkpoint-every", 0, 0, 1_000_000), o.flag("resume"), OutputFlags.overwrite(o),
+                o.string("validation-data"));
         DigitData.Options data = new DigitData.Options(DataFlags.header(o), DataFlags.skipBadRows(o), 0, TrainJob.CLASSES);
-        TrainJob.run(spark, config(o), paths, data, o.integer("step-timeout", DEFAULT_STEP_TIMEOUT, 0, 1_000_000));
+        MetricsFile metrics = o.has("metrics")
+                ? MetricsFile.open(Path.of(o.string("metrics")), o.integer("metrics-every", 0, 1, 1_000_000)) : null;
+        TrainJob.Monitor monitor = new TrainJob.Monitor(new ProgressLine(System.err, ProgressLine.onTerminal()), metrics);
+        Model trained = TrainJob.run(spark, config(o), paths, data,
+                o.integer("step-timeout", DEFAULT_STEP_TIMEOUT, 0, 1_000_000), monitor);
+        if (o.has("report")) {
+            String on = o.string("test", o.string("train"));
+            ReportCommand.write(spark, trained, model, on, data.header(), data.skipBadRows(), o.string("report"),
+                    OutputFlags.overwrite(o), Reports.DEFAULT_MISTAKES, Reports.DEFAULT_CORRECT);
+        }
         return 0;
     }
 }

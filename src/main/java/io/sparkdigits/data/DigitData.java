@@ -88,7 +88,8 @@ public final class DigitData {
                 .mapToPair(t -> t);
         JavaRDD<Shard> shards = deal(chunks, partitions);
         try {
-            List<Info> summaries = shards.map(Info::of).collect();
+            List<Info> summaries = JobDescription.run(spark.sparkContext(), "load " + path,
+                    () -> shards.map(Info::of).collect());
             for (Info info : summaries) {
                 if (info.badRow() != null) {
                     throw info.badRow();

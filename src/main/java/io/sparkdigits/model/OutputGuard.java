@@ -28,6 +28,8 @@ import org.apache.hadoop.fs.Path;
 public final class OutputGuard {
     /** The empty file we write into every prediction directory; Spark readers skip {@code _} names. */
     public static final String PREDICTIONS_MARKER = "_SPARK_DIGITS_PREDICTIONS";
+    /** The marker file {@code report} writes into its folder. */
+    public static final String REPORT_MARKER = "_SPARK_DIGITS_REPORT";
     /** The {@code format} value at the top of an evaluation report. */
     public static final String REPORT_FORMAT = "spark-digits-evaluation";
     /** A report is a few kilobytes; a bigger file is not one of ours, and is not read whole. */
@@ -42,7 +44,8 @@ public final class OutputGuard {
         PREDICTIONS("a spark-digits prediction output", true),
         REPORT("a spark-digits evaluation report", false),
         CSV("a CSV written by convert-idx", false),
-        ONNX("an ONNX model written by spark-digits", false);
+        ONNX("an ONNX model written by spark-digits", false),
+        REPORT_FOLDER("a spark-digits report folder", true);
 
         private final String description;
         private final boolean directory;
@@ -105,6 +108,7 @@ public final class OutputGuard {
             case REPORT -> isReport(fs, status) ? null : "its content is not a report of ours";
             case CSV -> isConvertedCsv(fs, p) ? null : "its first line is not the label,1x1,... header convert-idx writes";
             case ONNX -> isOurOnnx(fs, p) ? null : "it does not start as an ONNX model produced by spark-digits";
+            case REPORT_FOLDER -> foreignMarked(fs, p, REPORT_MARKER);
         };
     }
 
@@ -126,11 +130,15 @@ public final class OutputGuard {
     }
 
     private static String foreignPredictions(FileSystem fs, Path dir) throws IOException {
+        return foreignMarked(fs, dir, PREDICTIONS_MARKER);
+    }
+
+    private static String foreignMarked(FileSystem fs, Path dir, String marker) throws IOException {
         int entries = fs.listStatus(dir).length;
-        if (entries == 0 || fs.exists(new Path(dir, PREDICTIONS_MARKER))) {
+        if (entries == 0 || fs.exists(new Path(dir, marker))) {
             return null;
         }
-        return "it holds " + entries(entries) + " and no " + PREDICTIONS_MARKER + " marker";
+        return "it holds " + entries(entries) + " and no " + marker + " marker";
     }
 
     private static boolean isReport(FileSystem fs, FileStatus file) throws IOException {

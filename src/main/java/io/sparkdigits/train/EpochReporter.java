@@ -1,6 +1,7 @@
 package io.sparkdigits.train;
 
 import io.sparkdigits.data.DigitData;
+import io.sparkdigits.data.JobDescription;
 import io.sparkdigits.eval.EvaluationReport;
 import io.sparkdigits.eval.Evaluator;
 import io.sparkdigits.infer.Predictor;
@@ -14,9 +15,10 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The trainer's listener in a Spark run: after each epoch it scores the validation rows and the
- * test set (each pass under the run's deadline), logs one line, records the epoch in the history
- * that goes into the model file, and writes a checkpoint when one is due.
+ * The trainer's listener in a Spark run: after each step it updates the progress line and the
+ * metrics file; after each epoch it scores the validation rows and the test set (each pass under
+ * the run's deadline), logs one line, records the epoch in the history that goes into the model
+ * file and the metrics file, and writes a checkpoint when one is due.
  */
 final class EpochReporter implements Trainer.Listener {
     private static final Logger LOG = LogManager.getLogger(TrainJob.class);
@@ -27,12 +29,23 @@ final class EpochReporter implements Trainer.Listener {
     private final DigitData test;
     private final JobDeadline deadline;
     private final Configuration hadoop;
+    private final TrainJob.Monitor monitor;
+    private final DigitData validation;
+    private final EarlyStopping stopping;
     private final List<Map<String, Object>> history = new ArrayList<>();
     private EvaluationReport lastTest;
 
-    EpochReporter(TrainSetup setup, TrainJob.Paths paths, DigitData train, DigitData test, JobDeadline deadline,
-                  Configuration hadoop) {
+    /**
+     * @param validation rows to validate on ({@code --validation-data}), or null for the held-out
+     *                   training rows, if any
+     * @param stopping   early stopping on the validation loss, or null
+     */
+    EpochReporter(TrainSetup setup, TrainJob.Paths paths, DigitData train, DigitData validation, DigitData test,
+                  JobDeadline deadline, Configuration hadoop, TrainJob.Monitor monitor, EarlyStopping stopping) {
         this.setup = setup;
+        this.validation = validation;
+        this.stopping = stopping;
+        this.monitor = monitor;
         this.paths = paths;
         this.train = train;
         this.test = test;
@@ -51,21 +64,56 @@ final class EpochReporter implements Trainer.Listener {
     }
 
     @Override
+    public void stepEnd(StepStats stats) {
+        monitor.progress().step(stats);
+        if (monitor.metrics() != null) {
+            monitor.metrics().step(stats);
+        }
+    }
+
+    @Override
     public void epochEnd(EpochStats stats, float[] params) {
         Predictor predictor = new Predictor(setup.spec(), params, setup.scale());
         String after = " after epoch " + stats.epoch();
-        Double val = setup.config().validation() > 0 ? deadline.run("validation" + after, () -> Evaluator.evaluate(
-                train.shards(), predictor, setup.split()::validationRows)).accuracy() : null;
-        lastTest = test != null ? deadline.run("test evaluation" + after, () -> Evaluator.evaluate(
-                test.shards(), predictor, Evaluator.ALL_ROWS)) : null;
-        Double tst = lastTest != null ? lastTest.accuracy() : null;
-        LOG.info(epochLine(stats, val, tst));
-        history.add(historyEntry(stats, val, tst));
+        String of = " epoch " + stats.epoch() + "/" + stats.epochs();
+        EvaluationReport val = validate(predictor, after, of);
+        if (stopping != null && val != null) {
+            stopping.observe(stats.epoch(), val.meanLoss(), params);
+        }
+        lastTest = test != null ? deadline.run("test evaluation" + after, () ->
+                JobDescription.run(test.shards().context(), "evaluate test" + of, () -> Evaluator.evaluate(
+                        test.shards(), predictor, Evaluator.ALL_ROWS))) : null;
+        monitor.progress().clear();
+        LOG.info(epochLine(stats, val != null ? val.accuracy() : null, lastTest != null ? lastTest.accuracy() : null));
+        Map<String, Object> entry = historyEntry(stats, val, lastTest);
+        history.add(entry);
+        if (monitor.metrics() != null) {
+            monitor.metrics().epoch(entry, setup.plan().stepsPerEpoch());
+        }
         int every = paths.checkpointEvery();
         if (every > 0 && (stats.epoch() % every == 0 || stats.epoch() == stats.epochs())) {
             Checkpoints.save(paths.checkpoint(), setup.config(), setup.spec(), params, setup.scale(),
                     setup.optimizer(), stats.epoch(), history, paths.overwrite(), hadoop);
         }
+    }
+
+    /** The validation data's report, the held-out training rows', or null when there is neither. */
+    private EvaluationReport validate(Predictor predictor, String after, String of) {
+        if (validation != null) {
+            return deadline.run("validation" + after, () -> JobDescription.run(validation.shards().context(),
+                    "evaluate validation" + of, () -> Evaluator.evaluate(validation.shards(), predictor, Evaluator.ALL_ROWS)));
+        }
+        if (setup.config().validation() > 0) {
+            return deadline.run("validation" + after, () -> JobDescription.run(train.shards().context(),
+                    "evaluate validation" + of, () -> Evaluator.evaluate(train.shards(), predictor,
+                            setup.split()::validationRows)));
+        }
+        return null;
+    }
+
+    @Override
+    public boolean stopRequested() {
+        return stopping != null && stopping.stopped();
     }
 
     static String epochLine(EpochStats s, Double validation, Double test) {
@@ -82,17 +130,25 @@ final class EpochReporter implements Trainer.Listener {
                 .toString();
     }
 
-    private static Map<String, Object> historyEntry(EpochStats s, Double validation, Double test) {
+    /**
+     * An epoch as model.json's history and the metrics file record it; losses are mean
+     * cross-entropy per row and accuracies fractions, as {@code evaluate} reports them.
+     */
+    static Map<String, Object> historyEntry(EpochStats s, EvaluationReport validation, EvaluationReport test) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("epoch", s.epoch());
+        m.put("epochs", s.epochs());
         m.put("trainLoss", s.trainLoss());
         m.put("trainAccuracy", s.trainAccuracy());
         if (validation != null) {
-            m.put("validationAccuracy", validation);
+            m.put("validationLoss", validation.meanLoss());
+            m.put("validationAccuracy", validation.accuracy());
         }
         if (test != null) {
-            m.put("testAccuracy", test);
+            m.put("testLoss", test.meanLoss());
+            m.put("testAccuracy", test.accuracy());
         }
+        m.put("learningRate", s.learningRate());
         m.put("seconds", s.seconds());
         m.put("samplesPerSecond", s.samplesPerSecond());
         return m;

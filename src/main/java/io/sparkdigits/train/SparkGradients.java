@@ -1,5 +1,6 @@
 package io.sparkdigits.train;
 
+import io.sparkdigits.data.JobDescription;
 import io.sparkdigits.data.Shard;
 import java.util.Collections;
 import java.util.Iterator;
@@ -25,6 +26,8 @@ public final class SparkGradients implements GradientSource {
     private final PartitionGradient kernel;
     private final int depth;
     private final JobDeadline deadline;
+    private int epochs;
+    private int steps;
 
     /** @param depth treeAggregate depth: 2 suits tens of partitions, more for hundreds */
     public SparkGradients(JavaRDD<Shard> shards, PartitionGradient kernel, int depth, JobDeadline deadline) {
@@ -34,17 +37,30 @@ public final class SparkGradients implements GradientSource {
         this.deadline = deadline;
     }
 
+    /** Lets job descriptions say how far the run is: {@code train epoch 3/15 step 12/29}. */
+    public SparkGradients totals(int epochs, int stepsPerEpoch) {
+        this.epochs = epochs;
+        this.steps = stepsPerEpoch;
+        return this;
+    }
+
+    /** What the Spark UI shows for a step's job. */
+    String description(int epoch, int step) {
+        return "train epoch " + (epoch + 1) + (epochs > 0 ? "/" + epochs : "") + " step " + (step + 1)
+                + (steps > 0 ? "/" + steps : "");
+    }
+
     @Override
     public GradientSum gradient(float[] params, int epoch, int step) {
         PartitionGradient k = kernel;
         int partitions = shards.getNumPartitions();
         SparkContext sc = shards.context();
-        sc.setJobDescription("train epoch " + (epoch + 1) + " step " + (step + 1));
         Broadcast<FloatPayload> weights = sc.broadcast(new FloatPayload(params), PAYLOAD);
         try {
             JavaRDD<GradientSum> partials = shards.mapPartitionsWithIndex(
                     (p, it) -> partial(k, p, partitions, it, weights.value().values(), epoch, step), true);
-            return deadline.run("step " + (step + 1) + " of epoch " + (epoch + 1), () -> combine(partials));
+            return JobDescription.run(sc, description(epoch, step), () -> deadline.run(
+                    "step " + (step + 1) + " of epoch " + (epoch + 1), () -> combine(partials)));
         } finally {
             weights.destroy();
         }

@@ -2,6 +2,7 @@ package io.sparkdigits.train;
 
 import io.sparkdigits.data.BadInputException;
 import io.sparkdigits.data.DigitData;
+import io.sparkdigits.data.JobDescription;
 import io.sparkdigits.eval.EvaluationReport;
 import io.sparkdigits.eval.Evaluator;
 import io.sparkdigits.model.Model;
@@ -30,13 +31,35 @@ public final class TrainJob {
 
     /**
      * Where data comes from and results go; {@code overwrite} lets the model and the checkpoints
-     * replace whatever is at their paths, not only outputs of ours.
+     * replace whatever is at their paths, not only outputs of ours; {@code validation} is data to
+     * validate on after every epoch ({@code --validation-data}), or null.
      */
     public record Paths(String train, String test, String model, String checkpoint, int checkpointEvery,
-                        boolean resume, boolean overwrite) {
+                        boolean resume, boolean overwrite, String validation) {
+        public Paths(String train, String test, String model, String checkpoint, int checkpointEvery,
+                     boolean resume, boolean overwrite) {
+            this(train, test, model, checkpoint, checkpointEvery, resume, overwrite, null);
+        }
+    }
+
+    /**
+     * How a run shows its progress: the terminal's progress line (a disabled one off a terminal)
+     * and the metrics file, or null for none.
+     */
+    public record Monitor(ProgressLine progress, MetricsFile metrics) {
+        /** No progress line and no metrics file: the per-epoch log lines only. */
+        public static Monitor quiet() {
+            return new Monitor(new ProgressLine(System.err, false), null);
+        }
     }
 
     private TrainJob() {
+    }
+
+    /** {@link #run(SparkSession, TrainConfig, Paths, DigitData.Options, long, Monitor)} with log lines only. */
+    public static Model run(SparkSession spark, TrainConfig cfg, Paths paths, DigitData.Options dataOptions,
+                            long stepTimeout) throws IOException {
+        return run(spark, cfg, paths, dataOptions, stepTimeout, Monitor.quiet());
     }
 
     /**
@@ -44,7 +67,7 @@ public final class TrainJob {
      *                    run fails, {@code <= 0} for no limit; see {@link JobDeadline}
      */
     public static Model run(SparkSession spark, TrainConfig cfg, Paths paths, DigitData.Options dataOptions,
-                            long stepTimeout) throws IOException {
+                            long stepTimeout, Monitor monitor) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         int partitions = partitions(spark, cfg);
         DigitData.Options opts = new DigitData.Options(dataOptions.header(), dataOptions.skipBadRows(), partitions, CLASSES);
@@ -61,15 +84,22 @@ public final class TrainJob {
         if (test != null) {
             LOG.info("loaded " + paths.test() + ": " + test.summary().describe());
         }
+        DigitData validation = null;
         try {
-            Model model = train(spark, cfg, paths, train, test, new JobDeadline(spark.sparkContext(), stepTimeout));
+            if (paths.validation() != null) {
+                validation = DigitData.load(spark, paths.validation(), opts, train.width());
+                LOG.info("loaded " + paths.validation() + " for validation: " + validation.summary().describe());
+            }
+            Model model = train(spark, cfg, paths, train, validation, test,
+                    new JobDeadline(spark.sparkContext(), stepTimeout), monitor);
             ModelStore.save(model, paths.model(), hadoop, paths.overwrite());
             LOG.info("saved model to " + paths.model());
             return model;
         } finally {
-            train.release();
-            if (test != null) {
-                test.release();
+            for (DigitData d : new DigitData[] {train, validation, test}) {
+                if (d != null) {
+                    d.release();
+                }
             }
         }
     }
@@ -86,6 +116,16 @@ public final class TrainJob {
      */
     public static Model train(SparkSession spark, TrainConfig cfg, Paths paths, DigitData train, DigitData test,
                               JobDeadline deadline) throws IOException {
+        return train(spark, cfg, paths, train, null, test, deadline, Monitor.quiet());
+    }
+
+    /**
+     * As above, validating after every epoch on {@code validation} if given (else on the held-out
+     * training rows, if any), keeping the best epoch's weights under early stopping, and showing
+     * progress through {@code monitor}.
+     */
+    public static Model train(SparkSession spark, TrainConfig cfg, Paths paths, DigitData train, DigitData validation,
+                              DigitData test, JobDeadline deadline, Monitor monitor) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         TrainSetup setup;
         try {
@@ -108,14 +148,28 @@ public final class TrainJob {
         }
 
         float[] params = setup.initialParams();
-        EpochReporter reporter = new EpochReporter(setup, paths, train, test, deadline, hadoop);
+        EarlyStopping stopping = cfg.earlyStopping() > 0 ? new EarlyStopping(cfg.earlyStopping()) : null;
+        if (stopping != null && validation == null && cfg.validation() == 0) {
+            throw new BadInputException("early stopping watches the validation loss: give --validation FRACTION"
+                    + " or --validation-data PATH");
+        }
+        EpochReporter reporter = new EpochReporter(setup, paths, train, validation, test, deadline, hadoop, monitor,
+                stopping);
         int startEpoch = 0;
         if (paths.resume()) {
             startEpoch = Checkpoints.restore(paths.checkpoint(), cfg, spec, params, setup.optimizer(),
                     reporter.history(), hadoop);
             LOG.info("resumed from " + paths.checkpoint() + " after epoch " + startEpoch);
         }
-        setup.trainer(new SparkGradients(train.shards(), setup.kernel(), 2, deadline)).train(params, startEpoch, reporter);
+        SparkGradients gradients = new SparkGradients(train.shards(), setup.kernel(), 2, deadline)
+                .totals(cfg.epochs(), setup.plan().stepsPerEpoch());
+        setup.trainer(gradients).train(params, startEpoch, reporter);
+        boolean keptEarlier = stopping != null && stopping.restoreBest(params)
+                && stopping.bestEpoch() != reporter.history().size();
+        if (stopping != null) {
+            LOG.info("early stopping: " + stopping.toMap(cfg.epochs()).get("reason") + "; keeping epoch "
+                    + stopping.bestEpoch());
+        }
 
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("config", cfg.toMap());
@@ -123,11 +177,18 @@ public final class TrainJob {
         info.put("history", reporter.history());
         info.put("created", Instant.now().toString());
         info.put("sparkVersion", spark.version());
+        info.put("sparkMaster", spark.sparkContext().master());
+        info.put("javaVersion", System.getProperty("java.version"));
+        if (stopping != null) {
+            info.put("earlyStopping", stopping.toMap(cfg.epochs()));
+        }
         if (test != null) {
-            // The last epoch scored these very weights already; evaluate only if no epoch ran (resumed at the end).
-            EvaluationReport report = reporter.lastTest() != null ? reporter.lastTest()
-                    : deadline.run("final test evaluation", () -> Evaluator.evaluate(
-                            test.shards(), new Predictor(spec, params, setup.scale()), Evaluator.ALL_ROWS));
+            // The last epoch scored these very weights already; evaluate only if no epoch ran (resumed
+            // at the end) or early stopping kept an earlier epoch's weights.
+            EvaluationReport report = reporter.lastTest() != null && !keptEarlier ? reporter.lastTest()
+                    : deadline.run("final test evaluation", () -> JobDescription.run(spark.sparkContext(),
+                            "evaluate test", () -> Evaluator.evaluate(test.shards(),
+                                    new Predictor(spec, params, setup.scale()), Evaluator.ALL_ROWS)));
             info.put("testMetrics", report.toMap());
             System.out.printf(Locale.ROOT, "test accuracy %.2f%% (%d rows), mean loss %.4f%n",
                     100 * report.accuracy(), report.rows(), report.meanLoss());
@@ -138,13 +199,16 @@ public final class TrainJob {
     private static Map<String, Object> dataInfo(Paths paths, DigitData train, DigitData test) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("train", paths.train());
+        m.put("trainFiles", train.summary().describe());
         m.put("trainRows", train.rows());
         m.put("skippedRows", train.skipped());
         m.put("partitions", train.partitions());
         m.put("cachedInputBytes", train.inputBytes());
         if (test != null) {
             m.put("test", paths.test());
+            m.put("testFiles", test.summary().describe());
             m.put("testRows", test.rows());
+            m.put("testSkippedRows", test.skipped());
         }
         return m;
     }

@@ -9,9 +9,17 @@ import io.sparkdigits.optim.Optimizer;
  * weights. It does no arithmetic on weights itself and knows nothing of Spark.
  */
 public final class Trainer {
-    /** Called after every epoch, on the driver, with the weights as they are then. */
+    /** Called on the driver after every epoch, with the weights as they are then, and after every step. */
     public interface Listener {
         void epochEnd(EpochStats stats, float[] params);
+
+        default void stepEnd(StepStats stats) {
+        }
+
+        /** Asked after every epoch: true ends training there (early stopping). */
+        default boolean stopRequested() {
+            return false;
+        }
     }
 
     private final GradientSource source;
@@ -38,18 +46,26 @@ public final class Trainer {
             double loss = 0;
             long correct = 0;
             long rows = 0;
+            float lr = 0;
             for (int step = 0; step < steps; step++) {
                 GradientSum sum = source.gradient(params, epoch, step);
                 sum.meanInto(grad);
-                float lr = (float) schedule.rate((long) epoch * steps + step, totalSteps);
+                lr = (float) schedule.rate((long) epoch * steps + step, totalSteps);
                 optimizer.step(params, grad, lr);
                 loss += sum.lossSum();
                 correct += sum.correct();
                 rows += sum.count();
+                long batch = Math.max(1, sum.count());
+                listener.stepEnd(new StepStats(epoch + 1, epochs, step + 1, steps, sum.lossSum() / batch,
+                        sum.correct() / (double) batch, lr, rows, (System.nanoTime() - start) / 1e9));
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             long n = Math.max(1, rows);
-            listener.epochEnd(new EpochStats(epoch + 1, epochs, loss / n, correct / (double) n, rows, seconds), params);
+            listener.epochEnd(new EpochStats(epoch + 1, epochs, loss / n, correct / (double) n, rows, seconds, lr),
+                    params);
+            if (listener.stopRequested()) {
+                return;
+            }
         }
     }
 }

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Packages depend downhill only, in the order of the data flow: {@code data} and {@code nn} at the
  * bottom, then {@code optim} and {@code model}, the forward-only {@code infer} and the ONNX
- * {@code export}, {@code eval}, then {@code train} and {@code score}, {@code ml}, and {@code cli} on
- * top. Read from the sources' imports, so a new upward import fails the build with the file that
- * made it.
+ * {@code export}, {@code eval}, then {@code train}, {@code score} and {@code report}, {@code ml},
+ * and {@code cli} on top. Read from the sources' imports, so a new upward import fails the build
+ * with the file that made it.
  */
 class PackageLayersTest {
     private static final Path MAIN = Path.of("src/main/java/io/sparkdigits");
@@ -35,8 +35,9 @@ class PackageLayersTest {
             Map.entry("eval", Set.of("data", "nn", "model", "infer")),
             Map.entry("train", Set.of("data", "nn", "optim", "model", "infer", "eval")),
             Map.entry("score", Set.of("data", "nn", "model", "infer")),
+            Map.entry("report", Set.of("data", "nn", "model", "infer", "eval")),
             Map.entry("ml", Set.of("data", "nn", "optim", "model", "infer", "eval", "train", "score")),
-            Map.entry("cli", Set.of("data", "nn", "optim", "model", "infer", "export", "eval", "train", "score", "ml")));
+            Map.entry("cli", Set.of("data", "nn", "optim", "model", "infer", "export", "eval", "train", "score", "ml", "report")));
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?io\\.sparkdigits\\.([a-z]+)\\.", Pattern.MULTILINE);
 
     @Test

@@ -1,0 +1,66 @@
+package io.sparkdigits.train;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Early stopping on the validation loss (Prechelt 1998, "Early Stopping - But When?"): after every
+ * epoch the run compares the validation loss with the best so far, keeps a copy of the weights of
+ * the best epoch, and stops once {@code patience} epochs in a row brought no lower loss. The model
+ * that is saved is the best epoch's, not the last one's.
+ */
+final class EarlyStopping {
+    private final int patience;
+    private double bestLoss = Double.POSITIVE_INFINITY;
+    private int bestEpoch;
+    private float[] bestParams;
+    private int lastEpoch;
+    private boolean stopped;
+
+    /** @param patience epochs without improvement that end the run; 0 never stops */
+    EarlyStopping(int patience) {
+        this.patience = patience;
+    }
+
+    /** Records epoch {@code epoch} (1-based) and its validation loss; copies the weights if best. */
+    void observe(int epoch, double validationLoss, float[] params) {
+        lastEpoch = epoch;
+        if (validationLoss < bestLoss) {
+            bestLoss = validationLoss;
+            bestEpoch = epoch;
+            bestParams = params.clone();
+        } else if (patience > 0 && epoch - bestEpoch >= patience) {
+            stopped = true;
+        }
+    }
+
+    boolean stopped() {
+        return stopped;
+    }
+
+    /** Puts the best epoch's weights into {@code params}; false if no epoch was observed. */
+    boolean restoreBest(float[] params) {
+        if (bestParams == null) {
+            return false;
+        }
+        System.arraycopy(bestParams, 0, params, 0, params.length);
+        return true;
+    }
+
+    int bestEpoch() {
+        return bestEpoch;
+    }
+
+    /** What model.json records: the epoch kept and why the run ended where it did. */
+    Map<String, Object> toMap(int epochs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("patience", patience);
+        m.put("epochKept", bestEpoch);
+        m.put("bestValidationLoss", bestLoss);
+        m.put("epochsRun", lastEpoch);
+        m.put("reason", stopped
+                ? "no lower validation loss for " + patience + " epochs after epoch " + bestEpoch
+                : "ran all " + epochs + " epochs; epoch " + bestEpoch + " had the lowest validation loss");
+        return m;
+    }
+}
