@@ -35,7 +35,7 @@ class PackageLayersTest {
             Map.entry("score", Set.of("data", "nn", "model", "infer")),
             Map.entry("report", Set.of("data", "nn", "model", "infer", "eval")),
             Map.entry("ml", Set.of("data", "nn", "optim", "model", "infer", "eval", "train", "score")),
-            Map.entry("cli", Set.of("data", "nn", "optim", "model", "infer", "eval", "train", "score", "ml", "report")));;
+            Map.entry("cli", Set.of("data", "nn", "optim", "model", "infer", "eval", "train", "score", "ml", "report")));
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?io\\.sparkdigits\\.([a-z]+)\\.", Pattern.MULTILINE);
 
     @Test
