@@ -1,6 +1,7 @@
 package io.sparkdigits.report;
 
 import io.sparkdigits.nn.NetworkSpec;
+import io.sparkdigits.nn.Stage;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -65,36 +66,63 @@ final class Pictures {
 
     /** Number of first-layer units drawn as filters. */
     static int filterCount(NetworkSpec spec) {
-        return Math.min(spec.size(1), 4 * COLUMNS);
+        return Math.min(spec.weightStage(0).outSize() / outputsPerUnit(spec), 4 * COLUMNS);
+    }
+
+    /** A convolution's output has one value per filter and pixel; a dense layer's one per unit. */
+    private static int outputsPerUnit(NetworkSpec spec) {
+        return spec.weightStage(0) instanceof Stage.Conv c ? c.out().h() * c.out().w() : 1;
     }
 
     /**
-     * The first weight layer's incoming weights of each of its first units, as images over the
-     * input's pixels: blue for positive, red for negative, white for zero, each unit scaled to its
-     * own largest magnitude. Of a fully connected layer these are its filters, the pattern each
-     * unit responds to.
+     * The first weight layer's incoming weights of each of its first units, as images: blue for
+     * positive, red for negative, white for zero, each unit scaled to its own largest magnitude.
+     * Of a dense layer these are the patterns over the input pixels each unit responds to; of a
+     * convolution, its kernels (the first input channel's), drawn larger as they are small.
      */
     static BufferedImage filters(NetworkSpec spec, float[] params) {
-        int in = spec.inputSize();
-        int out = spec.size(1);
+        Stage first = spec.weightStage(0);
         int count = filterCount(spec);
-        int side = side(in);
-        int cell = side * ZOOM;
-        int rows = (count + COLUMNS - 1) / COLUMNS;
-        BufferedImage img = canvas(gridSize(count, in)[0], rows * (cell + GAP) + GAP);
         int w = spec.weightOffset(0);
+        int width;
+        int height;
+        int stride;
+        int step;
+        int zoom;
+        if (first instanceof Stage.Conv c) {
+            width = c.kw();
+            height = c.kh();
+            stride = c.filters();
+            step = c.in().c(); // weights are [kh][kw][c][filters]: pixel k of channel 0 is at k * c
+            zoom = Math.max(ZOOM, 84 / Math.max(width, height));
+        } else {
+            width = side(spec.inputSize());
+            height = (spec.inputSize() + width - 1) / width;
+            stride = first.outSize();
+            step = 1;
+            zoom = ZOOM;
+        }
+        int pixels = first instanceof Stage.Conv ? width * height : spec.inputSize();
+        int cellW = width * zoom;
+        int cellH = height * zoom;
+        int rows = (count + COLUMNS - 1) / COLUMNS;
+        BufferedImage img = canvas(Math.min(COLUMNS, count) * (cellW + GAP) + GAP, rows * (cellH + GAP) + GAP);
         for (int u = 0; u < count; u++) {
             float max = 1e-12f;
-            for (int k = 0; k < in; k++) {
-                max = Math.max(max, Math.abs(params[w + k * out + u]));
+            for (int k = 0; k < pixels; k++) {
+                max = Math.max(max, Math.abs(params[w + k * step * stride + u]));
             }
-            int x0 = GAP + (u % COLUMNS) * (cell + GAP);
-            int y0 = GAP + (u / COLUMNS) * (cell + GAP);
-            for (int k = 0; k < in; k++) {
-                float v = params[w + k * out + u] / max;
+            int x0 = GAP + (u % COLUMNS) * (cellW + GAP);
+            int y0 = GAP + (u / COLUMNS) * (cellH + GAP);
+            for (int k = 0; k < pixels; k++) {
+                float v = params[w + k * step * stride + u] / max;
                 int fade = Math.round(255 * (1 - Math.abs(v)));
                 int rgb = v >= 0 ? (fade << 16) | (fade << 8) | 255 : (255 << 16) | (fade << 8) | fade;
-                fill(img, x0 + (k % side) * ZOOM, y0 + (k / side) * ZOOM, rgb);
+                for (int dy = 0; dy < zoom; dy++) {
+                    for (int dx = 0; dx < zoom; dx++) {
+                        img.setRGB(x0 + (k % width) * zoom + dx, y0 + (k / width) * zoom + dy, rgb);
+                    }
+                }
             }
         }
         return img;

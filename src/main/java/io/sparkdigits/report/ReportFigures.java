@@ -52,9 +52,13 @@ final class ReportFigures {
                     "The first correctly classified rows of the data: label \u2192 prediction and its probability.");
         }
         BufferedImage filters = Pictures.filters(d.model().spec(), d.model().params());
-        out.put(new Figure("filters.png", filters.getWidth(), filters.getHeight(), "First-layer weights",
-                "The incoming weights of the first " + Pictures.filterCount(d.model().spec()) + " units of the first"
-                        + " layer over the input pixels (blue positive, red negative): the patterns those units"
+        boolean conv = !d.model().spec().denseOnly();
+        out.put(new Figure("filters.png", filters.getWidth(), filters.getHeight(),
+                conv ? "First-layer filters" : "First-layer weights",
+                conv ? "The kernels of the first " + Pictures.filterCount(d.model().spec()) + " filters of the first"
+                        + " convolution (blue positive, red negative): the strokes and edges they detect."
+                        : "The incoming weights of the first " + Pictures.filterCount(d.model().spec()) + " units of the"
+                        + " first layer over the input pixels (blue positive, red negative): the patterns those units"
                         + " respond to. The network is fully connected, so these are its first layer's filters."),
                 filters);
         return out;

@@ -40,6 +40,14 @@ class ImageLayersTest {
                 TestData.TEST.toString(), "--output", dir.resolve("pred").toString());
         assertEquals(0, p.code(), p.toString());
         assertTrue(p.out().contains("wrote 500 predictions"), p.toString());
+        Path report = dir.resolve("report");
+        Cli.Result rep = Cli.run(SparkSessionExtension.spark(), "report", "--model", model.toString(), "--data",
+                TestData.TEST.toString(), "--output", report.toString());
+        assertEquals(0, rep.code(), rep.toString());
+        java.awt.image.BufferedImage filters = javax.imageio.ImageIO.read(report.resolve("filters.png").toFile());
+        // 8 filters of 5x5, drawn 16 times larger, in one row of 8 with 6-pixel gaps.
+        assertEquals(8 * (5 * 16 + 6) + 6, filters.getWidth());
+        assertTrue(Files.readString(report.resolve("index.html")).contains("First-layer filters"));
     }
 
     @Test
