@@ -7,6 +7,8 @@ import io.sparkdigits.export.onnx.Onnx.TensorProto;
 import io.sparkdigits.model.Model;
 import io.sparkdigits.nn.Activation;
 import io.sparkdigits.nn.NetworkSpec;
+import io.sparkdigits.nn.Stage;
+import java.util.List;
 
 /**
  * A {@link Model} as a standard ONNX model (operator set {@value #OPSET}) that any ONNX runtime
@@ -19,10 +21,20 @@ import io.sparkdigits.nn.NetworkSpec;
  * pixels -Mul(scale)-> x -Gemm(W0, b0)-> -Relu|Sigmoid|Tanh-> ... -Gemm(Wl, bl)-> -Softmax-> probabilities -ArgMax-> label
  * </pre>
  *
+ * <p>A network with convolutions reshapes the scaled rows to images first, and flattens them back
+ * before its first dense layer:
+ *
+ * <pre>
+ * x -Reshape-> [N, H, W, C] -Transpose-> [N, C, H, W] -Conv-> -Relu-> -MaxPool-> ...
+ *   ... [N, c, h, w] -Transpose-> [N, h, w, c] -Flatten-> [N, h*w*c] -Gemm-> ...
+ * </pre>
+ *
  * <p>Each layer kind is one method that appends its nodes and initializers to an {@link OnnxGraph}
- * and returns the name of its output; a new kind of layer is one more such method. The weights are
- * stored as they are laid out in the flat parameters ({@code W[in][out]} row-major), which is
- * Gemm's {@code B} without transposition.
+ * and returns the name of its output; a new kind of layer is one more such method. Dense weights
+ * are stored as they are laid out in the flat parameters ({@code W[in][out]} row-major), which is
+ * Gemm's {@code B} without transposition; the flattened images are in our channel-last order, so
+ * the first dense layer after a convolution reads them unchanged. Convolution weights are
+ * reordered to ONNX's {@code [filters][c][kh][kw]}.
  */
 public final class OnnxExporter {
     /** ONNX operator set the graph is written for: Softmax over one axis and ArgMax as used here. */
@@ -54,14 +66,7 @@ public final class OnnxExporter {
         NetworkSpec spec = model.spec();
         checkExportable(spec);
         OnnxGraph g = new OnnxGraph("spark-digits " + spec);
-        String x = scaleInput(g, INPUT, model.inputScale());
-        for (int l = 0; l < spec.layers(); l++) {
-            x = dense(g, x, spec, model.params(), l);
-            if (l + 1 < spec.layers()) {
-                x = activation(g, x, spec.hidden(), l);
-            }
-        }
-        classify(g, x);
+        classify(g, stages(g, scaleInput(g, INPUT, model.inputScale()), spec, model.params()));
         g.input(INPUT, TensorProto.DataType.FLOAT, BATCH, spec.inputSize());
         g.output(PROBABILITIES, TensorProto.DataType.FLOAT, BATCH, spec.outputSize());
         g.output(LABEL, TensorProto.DataType.INT64, BATCH);
@@ -95,13 +100,105 @@ public final class OnnxExporter {
         return g.node("Mul", "scale", "scaled", x, s);
     }
 
-    /** Weight layer {@code l}: {@code x · W + b}, {@code W} of {@code in x out} row-major. */
-    private static String dense(OnnxGraph g, String x, NetworkSpec spec, float[] params, int l) {
-        int in = spec.size(l);
-        int out = spec.size(l + 1);
-        String w = g.floats("W" + l, params, spec.weightOffset(l), in, out);
-        String b = g.floats("b" + l, params, spec.biasOffset(l), out);
+    /**
+     * The nodes of every stage, from the scaled input to the logits, each followed by the hidden
+     * activation if it has weights and is not the last. ONNX convolves and pools NCHW images while
+     * our rows hold NHWC images, so the layout changes where an image stage follows flat values and
+     * back where a dense stage follows an image: inside, the weights keep their meaning unchanged.
+     */
+    private static String stages(OnnxGraph g, String x, NetworkSpec spec, float[] params) {
+        List<Stage> stages = spec.stages();
+        boolean image = false;
+        int l = 0;
+        for (int i = 0; i < stages.size(); i++) {
+            Stage st = stages.get(i);
+            if (st instanceof Stage.Dense d) {
+                x = dense(g, image ? flatten(g, x, i) : x, d, spec, params, l);
+            } else if (st instanceof Stage.Conv c) {
+                x = conv(g, image ? x : toImage(g, x, c.in(), i), c, spec, params, l);
+            } else {
+                Stage.Pool p = (Stage.Pool) st;
+                x = maxPool(g, image ? x : toImage(g, x, p.in(), i), p, i);
+            }
+            image = !(st instanceof Stage.Dense);
+            if (st.weights() > 0) {
+                if (i + 1 < stages.size()) {
+                    x = activation(g, x, spec.hidden(), l);
+                }
+                l++;
+            }
+        }
+        return x;
+    }
+
+    /**
+     * Rows of {@code shape.size()} values, NHWC, as NCHW images for stage {@code i}. The target
+     * shape's 0 copies the batch size, so an empty batch reshapes too (-1 would be ambiguous).
+     */
+    private static String toImage(OnnxGraph g, String x, Stage.Shape shape, int i) {
+        String dims = g.longs("image_shape" + i, 0, shape.h(), shape.w(), shape.c());
+        String nhwc = g.node("Reshape", "image" + i, "image" + i, x, dims);
+        return g.node("Transpose", "nchw" + i, "nchw" + i, new String[] {nhwc},
+                OnnxGraph.attribute("perm", new long[] {0, 3, 1, 2}));
+    }
+
+    /** NCHW images back to NHWC rows, the order our dense weights read, for stage {@code i}. */
+    private static String flatten(OnnxGraph g, String x, int i) {
+        String nhwc = g.node("Transpose", "nhwc" + i, "nhwc" + i, new String[] {x},
+                OnnxGraph.attribute("perm", new long[] {0, 2, 3, 1}));
+        return g.node("Flatten", "flatten" + i, "flat" + i, new String[] {nhwc}, OnnxGraph.attribute("axis", 1));
+    }
+
+    /** Weight stage {@code l}, dense: {@code x · W + b}, {@code W} of {@code in x out} row-major. */
+    private static String dense(OnnxGraph g, String x, Stage.Dense d, NetworkSpec spec, float[] params, int l) {
+        String w = g.floats("W" + l, params, spec.weightOffset(l), d.in(), d.out());
+        String b = g.floats("b" + l, params, spec.biasOffset(l), d.out());
         return g.node("Gemm", "dense" + l, "dense" + l, x, w, b);
+    }
+
+    /**
+     * Weight stage {@code l}, a convolution: ONNX's Conv with our {@code [kh][kw][c][filters]}
+     * weights reordered to its {@code [filters][c][kh][kw]}, and the padding as explicit pads
+     * (top, left, bottom, right), so the file states exactly where the odd zero row and column go:
+     * below and right, as ours.
+     */
+    private static String conv(OnnxGraph g, String x, Stage.Conv c, NetworkSpec spec, float[] params, int l) {
+        float[] w = filtersFirst(c, params, spec.weightOffset(l));
+        String wName = g.floats("W" + l, w, 0, c.filters(), c.in().c(), c.kh(), c.kw());
+        String b = g.floats("b" + l, params, spec.biasOffset(l), c.filters());
+        Stage.Shape out = c.out();
+        // Padding the output needs, less what goes above or left; 0 for valid, which needs none.
+        int bottom = Math.max((out.h() - 1) * c.stride() + c.kh() - c.in().h(), 0) - c.padTop();
+        int right = Math.max((out.w() - 1) * c.stride() + c.kw() - c.in().w(), 0) - c.padLeft();
+        return g.node("Conv", "conv" + l, "conv" + l, new String[] {x, wName, b},
+                OnnxGraph.attribute("kernel_shape", new long[] {c.kh(), c.kw()}),
+                OnnxGraph.attribute("strides", new long[] {c.stride(), c.stride()}),
+                OnnxGraph.attribute("pads", new long[] {c.padTop(), c.padLeft(), bottom, right}));
+    }
+
+    /** Convolution weights at {@code params[off ..]}, {@code [kh][kw][c][filters]}, as {@code [filters][c][kh][kw]}. */
+    private static float[] filtersFirst(Stage.Conv c, float[] params, int off) {
+        int f = c.filters();
+        int ch = c.in().c();
+        float[] w = new float[c.weights()];
+        for (int ky = 0; ky < c.kh(); ky++) {
+            for (int kx = 0; kx < c.kw(); kx++) {
+                for (int ci = 0; ci < ch; ci++) {
+                    for (int fi = 0; fi < f; fi++) {
+                        int ours = off + ((ky * c.kw() + kx) * ch + ci) * f + fi;
+                        w[((fi * ch + ci) * c.kh() + ky) * c.kw() + kx] = params[ours];
+                    }
+                }
+            }
+        }
+        return w;
+    }
+
+    /** Stage {@code i}, max pooling by windows at their own stride; ONNX's default floor drops a ragged edge, as ours. */
+    private static String maxPool(OnnxGraph g, String x, Stage.Pool p, int i) {
+        return g.node("MaxPool", "pool" + i, "pool" + i, new String[] {x},
+                OnnxGraph.attribute("kernel_shape", new long[] {p.size(), p.size()}),
+                OnnxGraph.attribute("strides", new long[] {p.size(), p.size()}));
     }
 
     /** The hidden activation after weight layer {@code l}. */

@@ -45,6 +45,28 @@ final class OnnxGraph {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
     }
 
+    /** An ints attribute, such as a kernel shape or the padding of each side. */
+    static AttributeProto attribute(String name, long[] values) {
+        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        for (long v : values) {
+            a.addInts(v);
+        }
+        return a.build();
+    }
+
+    /** A one-dimensional int64 initializer, such as the target shape of a Reshape; returns its name. */
+    String longs(String name, long... values) {
+        TensorProto.Builder t = TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(TensorProto.DataType.INT64_VALUE)
+                .addDims(values.length);
+        for (long v : values) {
+            t.addInt64Data(v);
+        }
+        graph.addInitializer(t);
+        return name;
+    }
+
     /** A float scalar (a tensor of rank 0) as an initializer; returns its name. */
     String scalar(String name, float value) {
         return floats(name, new float[] {value}, 0);

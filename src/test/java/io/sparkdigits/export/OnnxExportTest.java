@@ -53,15 +53,22 @@ class OnnxExportTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"default", "sigmoid128", "relu10", "tanh"})
+    @ValueSource(strings = {"default", "sigmoid128", "relu10", "mlp", "cnn", "tanh"})
     void onnxRuntimeGivesOurProbabilitiesAndLabels(String preset) throws Exception {
-        Model model = trained(preset);
-        String file = tmp.resolve(preset + ".onnx").toString();
-        OnnxFile.write(model, file, new Configuration(), false);
+        assertOnnxRuntimeAgrees(trained(preset), tmp.resolve(preset + ".onnx"), preset);
+    }
+
+    /**
+     * Exports {@code model} to {@code file} and runs it in ONNX Runtime on the sample rows: its
+     * probabilities equal ours within {@value #TOLERANCE}, its labels equal ours, and the model is
+     * trained enough that those labels are decisions.
+     */
+    static void assertOnnxRuntimeAgrees(Model model, Path file, String what) throws Exception {
+        OnnxFile.write(model, file.toString(), new Configuration(), false);
         TestData.Rows data = TestData.read(TestData.TEST);
         float[][] rows = TinyModels.rawRows(data);
         float[][] ours = model.predictBatch(rows);
-        try (OrtModel ort = new OrtModel(file)) {
+        try (OrtModel ort = new OrtModel(file.toString())) {
             assertEquals(OnnxExporter.PRODUCER, ort.session().getMetadata().getProducerName());
             OrtModel.Outputs theirs = ort.run(rows);
             int correct = 0;
@@ -71,13 +78,13 @@ class OnnxExportTest {
                     worst = Math.max(worst, Math.abs(ours[r][j] - theirs.probabilities()[r][j]));
                 }
                 int label = SoftmaxCrossEntropy.argmax(ours[r], 0, ours[r].length);
-                assertEquals(label, theirs.labels()[r], "row " + r + " of " + preset);
+                assertEquals(label, theirs.labels()[r], "row " + r + " of " + what);
                 correct += label == data.labels()[r] ? 1 : 0;
             }
-            assertTrue(worst <= TOLERANCE, preset + ": largest probability difference " + worst);
-            System.out.printf("%s: largest probability difference %.3g, %d of %d correct%n", preset, worst, correct, rows.length);
+            assertTrue(worst <= TOLERANCE, what + ": largest probability difference " + worst);
+            System.out.printf("%s: largest probability difference %.3g, %d of %d correct%n", what, worst, correct, rows.length);
             // Trained models, so the labels compared above are clear decisions, not near-ties.
-            assertTrue(correct > rows.length * 0.6, preset + ": " + correct + " of " + rows.length + " correct");
+            assertTrue(correct > rows.length * 0.6, what + ": " + correct + " of " + rows.length + " correct");
         }
     }
 

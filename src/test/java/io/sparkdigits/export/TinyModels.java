@@ -6,6 +6,7 @@ import io.sparkdigits.nn.BatchStats;
 import io.sparkdigits.nn.Init;
 import io.sparkdigits.nn.Mlp;
 import io.sparkdigits.nn.NetworkSpec;
+import io.sparkdigits.nn.Stage;
 import io.sparkdigits.testing.TestData;
 import java.io.IOException;
 import java.util.Map;
@@ -16,12 +17,15 @@ import java.util.Map;
  * the most probable class is clear and a comparison of labels tests the graph, not rounding.
  */
 public final class TinyModels {
-    /** The architectures of the presets (default, sigmoid128, relu10), and tanh. */
+    /** The architectures of the presets (default, sigmoid128, relu10, mlp, cnn), and tanh. */
     public static final Map<String, NetworkSpec> ARCHITECTURES = Map.of(
             "default", new NetworkSpec(new int[] {784, 256, 128, 10}, Activation.RELU),
             "sigmoid128", new NetworkSpec(new int[] {784, 128, 64, 10}, Activation.SIGMOID),
             "relu10", new NetworkSpec(new int[] {784, 10, 10}, Activation.RELU),
-            "tanh", new NetworkSpec(new int[] {784, 128, 64, 10}, Activation.TANH));
+            "mlp", new NetworkSpec(new int[] {784, 800, 800, 10}, Activation.RELU),
+            "tanh", new NetworkSpec(new int[] {784, 128, 64, 10}, Activation.TANH),
+            "cnn", NetworkSpec.parse("conv5x5x16,pool2,conv5x5x32,pool2,dense128,10", new Stage.Shape(28, 28, 1), 784, 10,
+                    Activation.RELU));
 
     private static final int BATCH = 50;
     private static final float SCALE = 1f / 255;

@@ -11,6 +11,7 @@ import io.sparkdigits.nn.Activation;
 import io.sparkdigits.nn.Init;
 import io.sparkdigits.nn.NetworkSpec;
 import io.sparkdigits.nn.SoftmaxCrossEntropy;
+import io.sparkdigits.nn.Stage;
 import io.sparkdigits.testing.TestData;
 import java.io.FileNotFoundException;
 import java.nio.file.Files;
@@ -65,7 +66,17 @@ class ServingExampleTest {
 
     @Test
     void predictBatchGivesWhatTheBatchJobsGive() throws Exception {
-        Model model = model();
+        assertPredictBatchGivesWhatTheBatchJobsGive(model());
+    }
+
+    @Test
+    void predictBatchScoresAConvolutionalNetworkAsTheBatchJobsDo() throws Exception {
+        NetworkSpec conv = NetworkSpec.parse("conv5x5x6:s2,pool2,conv3x3x8:valid,dense16,10", new Stage.Shape(28, 28, 1),
+                784, 10, Activation.RELU);
+        assertPredictBatchGivesWhatTheBatchJobsGive(new Model(conv, Init.initialize(conv, 5), 1f / 255, Map.of(), Map.of()));
+    }
+
+    private static void assertPredictBatchGivesWhatTheBatchJobsGive(Model model) throws Exception {
         TestData.Rows data = TestData.read(TestData.TEST);
         float[][] ours = model.predictBatch(rows());
         Predictor predictor = new Predictor(model.spec(), model.params(), model.inputScale());
