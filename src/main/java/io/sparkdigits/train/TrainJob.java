@@ -141,6 +141,10 @@ public final class TrainJob {
         LOG.info("network " + spec + " (" + spec.numParams() + " parameters), " + setup.optimizer() + ", "
                 + setup.schedule() + ", batch " + (cfg.batchSize() == 0 ? "full" : cfg.batchSize()) + ", "
                 + setup.plan().stepsPerEpoch() + " steps/epoch, " + cfg.epochs() + " epochs, seed " + cfg.seed());
+        if (cfg.augment().startsWith(TrainConfig.AUTO_AUGMENT)) {
+            LOG.info(setup.looksLikePictures() ? "augmenting the images: " + cfg.augment().substring(
+                    TrainConfig.AUTO_AUGMENT.length()) : "no augmentation: the rows are not pictures of 16x16 pixels or more");
+        }
         if (requested.batchSize() == TrainConfig.AUTO || requested.epochs() == TrainConfig.AUTO) {
             LOG.info(String.format(Locale.ROOT, "chose batch %d, %d epochs and learning rate %.2g for %,d rows"
                     + " (the preset adapts them to the data; --batch-size, --epochs and --lr set them)",

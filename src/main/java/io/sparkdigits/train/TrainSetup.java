@@ -40,6 +40,12 @@ public record TrainSetup(TrainConfig config, NetworkSpec spec, RowSplit split, B
         return setup;
     }
 
+    /** Square images of at least 16 x 16 pixels scaled from 0..255: what an automatic augmentation distorts. */
+    boolean looksLikePictures() {
+        Stage.Shape image = spec.input() != null ? spec.input() : config.imageShape(spec.inputSize());
+        return image != null && image.h() >= 16 && image.w() >= 16 && scale < 1f;
+    }
+
     /** The seeded initial weights. */
     public float[] initialParams() {
         return Init.initialize(spec, config.seed());
@@ -52,7 +58,12 @@ public record TrainSetup(TrainConfig config, NetworkSpec spec, RowSplit split, B
 
     /** Augmentation and dropout as the settings ask, checked against the network and the data. */
     PartitionGradient.Regularization regularization() {
-        Augment augment = Augment.parse(config.augment());
+        String wanted = config.augment();
+        boolean auto = wanted.startsWith(TrainConfig.AUTO_AUGMENT);
+        Augment augment = Augment.parse(auto ? wanted.substring(TrainConfig.AUTO_AUGMENT.length()) : wanted);
+        if (auto && !looksLikePictures()) {
+            augment = null;
+        }
         Stage.Shape image = null;
         if (augment != null) {
             image = spec.input() != null ? spec.input() : config.imageShape(spec.inputSize());
