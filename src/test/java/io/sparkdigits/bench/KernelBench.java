@@ -226,7 +226,7 @@ public final class KernelBench {
      * the Vector API runs interpreted or in C1, a hundred times slower, and compiling takes longer
      * on a loaded machine. Returns how many calls fill one sample.
      */
-    private static int warmUp(Runnable run) {
+    static int warmUp(Runnable run) {
         double best = Double.MAX_VALUE;
         int stale = 0;
         for (int window = 0; window < 60 && (window < 5 || stale < 3); window++) {
@@ -243,13 +243,13 @@ public final class KernelBench {
         return (int) Math.max(1, SAMPLE_NANOS / best);
     }
 
-    private static double median(double[] xs) {
+    static double median(double[] xs) {
         double[] s = xs.clone();
         Arrays.sort(s);
         return s[s.length / 2];
     }
 
-    private static double median(java.util.function.DoubleSupplier sample, int n) {
+    static double median(java.util.function.DoubleSupplier sample, int n) {
         double[] xs = new double[n];
         for (int i = 0; i < n; i++) {
             xs[i] = sample.getAsDouble();
