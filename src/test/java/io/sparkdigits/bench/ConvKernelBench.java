@@ -48,14 +48,14 @@ final class ConvKernelBench {
     }
 
     /** One timed call: a convolution's forward or backward, and the peak measured in the same rounds. */
-    record Row(int stage, String conv, String in, String op, boolean inputDelta, boolean large, double zeroInputShare,
-               double flopsPerCall, double gflops, double peak) {
+    record Row(int stage, String conv, String in, String out, String op, boolean inputDelta, boolean large,
+               double zeroInputShare, double zeroDeltaShare, double flopsPerCall, double gflops, double peak) {
         double percentOfPeak() {
             return 100 * gflops / peak;
         }
 
         String label() {
-            return "conv " + stage + " " + conv + " " + in + " " + op + (op.equals("backward") && !inputDelta ? " (no dIn)" : "");
+            return conv + " " + in + "->" + out + " " + op + (op.equals("backward") && !inputDelta ? " (no dIn)" : "");
         }
 
         Map<String, Object> toMap() {
@@ -63,10 +63,12 @@ final class ConvKernelBench {
             m.put("stage", stage);
             m.put("conv", conv);
             m.put("input", in);
+            m.put("output", out);
             m.put("op", op);
             m.put("input_delta", inputDelta);
             m.put("large", large);
             m.put("zero_input_share", zeroInputShare);
+            m.put("zero_output_delta_share", zeroDeltaShare);
             m.put("nominal_flops_per_call", flopsPerCall);
             m.put("gflops", gflops);
             m.put("fma_peak_gflops", peak);
@@ -140,8 +142,9 @@ final class ConvKernelBench {
             gflops[round] = flops * calls / (System.nanoTime() - t0);
             peaks[round] = KernelBench.VectorPeak.sample();
         }
-        return new Row(stage, c.token(), c.in().toString(), backward ? "backward" : "forward", inputDelta, large,
-                zeroShare(in, ROWS * c.inSize()), flops, KernelBench.median(gflops), KernelBench.median(peaks));
+        return new Row(stage, c.token(), c.in().toString(), c.out().toString(), backward ? "backward" : "forward",
+                inputDelta, large, zeroShare(in, ROWS * c.inSize()), zeroShare(dOut, ROWS * c.outSize()), flops,
+                KernelBench.median(gflops), KernelBench.median(peaks));
     }
 
     private static double zeroShare(float[] a, int n) {
@@ -277,8 +280,8 @@ final class ConvKernelBench {
         System.out.printf(Locale.ROOT, "%s, %d rows a call, %s kernels, FP32 FMA peak %.1f GFLOPS%n",
                 r.network(), r.batchRows(), r.kernels(), r.peak());
         for (Row row : r.rows()) {
-            System.out.printf(Locale.ROOT, "%-48s %8.2f GFLOPS %6.1f%% of peak (inputs %.0f%% zero)%n",
-                    row.label(), row.gflops(), row.percentOfPeak(), 100 * row.zeroInputShare());
+            System.out.printf(Locale.ROOT, "%-52s %8.2f GFLOPS %6.1f%% of peak (inputs %.0f%%, deltas %.0f%% zero)%n",
+                    row.label(), row.gflops(), row.percentOfPeak(), 100 * row.zeroInputShare(), 100 * row.zeroDeltaShare());
         }
     }
 }
