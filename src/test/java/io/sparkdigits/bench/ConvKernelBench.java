@@ -55,7 +55,7 @@ final class ConvKernelBench {
         }
 
         String label() {
-            return conv + " " + in + "->" + out + " " + op + (op.equals("backward") && !inputDelta ? " (no dIn)" : "");
+            return conv + " " + in + "->" + out + " " + op + (op.equals(Op.BACKWARD.label) && !inputDelta ? " (no dIn)" : "");
         }
 
         Map<String, Object> toMap() {
@@ -108,29 +108,44 @@ final class ConvKernelBench {
         for (int i = 0; i < spec.stages().size(); i++) {
             if (spec.stages().get(i) instanceof Stage.Conv c) {
                 boolean large = (long) c.outSize() * c.patch() == largest;
-                rows.add(time(pass, i, c, false, large, mm));
-                rows.add(time(pass, i, c, true, large, mm));
+                rows.add(time(pass, i, c, Op.FORWARD, large, mm));
+                rows.add(time(pass, i, c, Op.BACKWARD, large, mm));
+                if (i > 0) {
+                    // Which half of the backward pass is slow: the same call with no input delta.
+                    rows.add(time(pass, i, c, Op.WEIGHTS_ONLY, false, mm));
+                }
             }
         }
         return new Result(spec.toString(), mm.name(), ROWS, peak, rows);
     }
 
-    private static Row time(Pass pass, int stage, Stage.Conv c, boolean backward, boolean large, MatMul mm) {
+    /** A timed call: the forward pass, the backward pass as training runs it, or its weight gradient alone. */
+    enum Op {
+        FORWARD("forward"), BACKWARD("backward"), WEIGHTS_ONLY("backward, dW only");
+
+        final String label;
+
+        Op(String label) {
+            this.label = label;
+        }
+    }
+
+    private static Row time(Pass pass, int stage, Stage.Conv c, Op op, boolean large, MatMul mm) {
         int l = pass.weightIndex(stage);
         int wOff = pass.spec.weightOffset(l);
         int bOff = pass.spec.biasOffset(l);
         float[] in = pass.input(stage);
-        boolean inputDelta = stage > 0;
+        boolean inputDelta = stage > 0 && op != Op.WEIGHTS_ONLY;
         float[] out = new float[ROWS * c.outSize()];
         float[] dIn = inputDelta ? new float[ROWS * c.inSize()] : null;
         float[] grad = new float[pass.params.length];
         float[] cols = new float[Conv2d.colsSize(c)];
         float[] dOut = pass.deltas[stage];
-        Runnable run = backward
-                ? () -> Conv2d.backward(mm, c, dIn, grad, dOut, in, pass.params, wOff, bOff, ROWS, cols)
-                : () -> Conv2d.forward(mm, c, out, in, pass.params, wOff, bOff, ROWS, cols);
+        Runnable run = op == Op.FORWARD
+                ? () -> Conv2d.forward(mm, c, out, in, pass.params, wOff, bOff, ROWS, cols)
+                : () -> Conv2d.backward(mm, c, dIn, grad, dOut, in, pass.params, wOff, bOff, ROWS, cols);
         double perProduct = 2.0 * ROWS * c.out().h() * c.out().w() * c.patch() * c.filters();
-        double flops = perProduct * (backward && inputDelta ? 2 : 1);
+        double flops = perProduct * (inputDelta && op == Op.BACKWARD ? 2 : 1);
         int calls = KernelBench.warmUp(run);
         double[] gflops = new double[ROUNDS];
         double[] peaks = new double[ROUNDS];
@@ -142,7 +157,7 @@ final class ConvKernelBench {
             gflops[round] = flops * calls / (System.nanoTime() - t0);
             peaks[round] = KernelBench.VectorPeak.sample();
         }
-        return new Row(stage, c.token(), c.in().toString(), c.out().toString(), backward ? "backward" : "forward",
+        return new Row(stage, c.token(), c.in().toString(), c.out().toString(), op.label,
                 inputDelta, large, zeroShare(in, ROWS * c.inSize()), zeroShare(dOut, ROWS * c.outSize()), flops,
                 KernelBench.median(gflops), KernelBench.median(peaks));
     }
