@@ -13,6 +13,8 @@ import io.sparkdigits.train.TrainConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,9 +51,15 @@ final class ConvKernelBench {
 
     /** One timed call: a convolution's forward or backward, and the peak measured in the same rounds. */
     record Row(int stage, String conv, String in, String out, String op, boolean inputDelta, boolean large,
-               double zeroInputShare, double zeroDeltaShare, double flopsPerCall, double gflops, double peak) {
+               double zeroInputShare, double zeroDeltaShare, double flopsPerCall, double gflops, double peak,
+               double cpuGflops, double cpuPeak) {
         double percentOfPeak() {
             return 100 * gflops / peak;
+        }
+
+        /** The share on the thread's CPU time: what the kernel does while it has the core. */
+        double cpuPercentOfPeak() {
+            return 100 * cpuGflops / cpuPeak;
         }
 
         String label() {
@@ -73,6 +81,9 @@ final class ConvKernelBench {
             m.put("gflops", gflops);
             m.put("fma_peak_gflops", peak);
             m.put("percent_of_peak", percentOfPeak());
+            m.put("cpu_time_gflops", cpuGflops);
+            m.put("cpu_time_fma_peak_gflops", cpuPeak);
+            m.put("cpu_time_percent_of_peak", cpuPercentOfPeak());
             return m;
         }
     }
@@ -149,17 +160,25 @@ final class ConvKernelBench {
         int calls = KernelBench.warmUp(run);
         double[] gflops = new double[ROUNDS];
         double[] peaks = new double[ROUNDS];
+        double[] cpuGflops = new double[ROUNDS];
+        double[] cpuPeaks = new double[ROUNDS];
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (int round = 0; round < ROUNDS; round++) {
+            long c0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             for (int k = 0; k < calls; k++) {
                 run.run();
             }
             gflops[round] = flops * calls / (System.nanoTime() - t0);
+            long c1 = threads.getCurrentThreadCpuTime();
+            cpuGflops[round] = flops * calls / (c1 - c0);
             peaks[round] = KernelBench.VectorPeak.sample();
+            cpuPeaks[round] = KernelBench.VectorPeak.flops() / (threads.getCurrentThreadCpuTime() - c1);
         }
         return new Row(stage, c.token(), c.in().toString(), c.out().toString(), op.label,
                 inputDelta, large, zeroShare(in, ROWS * c.inSize()), zeroShare(dOut, ROWS * c.outSize()), flops,
-                KernelBench.median(gflops), KernelBench.median(peaks));
+                KernelBench.median(gflops), KernelBench.median(peaks), KernelBench.median(cpuGflops),
+                KernelBench.median(cpuPeaks));
     }
 
     private static double zeroShare(float[] a, int n) {
@@ -295,8 +314,10 @@ final class ConvKernelBench {
         System.out.printf(Locale.ROOT, "%s, %d rows a call, %s kernels, FP32 FMA peak %.1f GFLOPS%n",
                 r.network(), r.batchRows(), r.kernels(), r.peak());
         for (Row row : r.rows()) {
-            System.out.printf(Locale.ROOT, "%-52s %8.2f GFLOPS %6.1f%% of peak (inputs %.0f%%, deltas %.0f%% zero)%n",
-                    row.label(), row.gflops(), row.percentOfPeak(), 100 * row.zeroInputShare(), 100 * row.zeroDeltaShare());
+            System.out.printf(Locale.ROOT,
+                    "%-52s %8.2f GFLOPS %6.1f%% of peak, %6.1f%% on CPU time (inputs %.0f%%, deltas %.0f%% zero)%n",
+                    row.label(), row.gflops(), row.percentOfPeak(), row.cpuPercentOfPeak(), 100 * row.zeroInputShare(),
+                    100 * row.zeroDeltaShare());
         }
     }
 }

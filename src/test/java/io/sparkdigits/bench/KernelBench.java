@@ -297,8 +297,15 @@ public final class KernelBench {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
         private static float sink;
 
+        private static final int ITERATIONS = 1 << 18;
+
         static int lanes() {
             return S.length();
+        }
+
+        /** Flops of one {@link #sample}. */
+        static double flops() {
+            return 2.0 * S.length() * 12 * ITERATIONS;
         }
 
         static double sample() {
@@ -306,9 +313,8 @@ public final class KernelBench {
             FloatVector d = FloatVector.broadcast(S, 1e-7f);
             FloatVector a0 = FloatVector.broadcast(S, 1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
             FloatVector a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
-            int iterations = 1 << 18;
             long t0 = System.nanoTime();
-            for (int i = 0; i < iterations; i++) {
+            for (int i = 0; i < ITERATIONS; i++) {
                 a0 = a0.fma(m, d);
                 a1 = a1.fma(m, d);
                 a2 = a2.fma(m, d);
@@ -325,7 +331,7 @@ public final class KernelBench {
             long t = System.nanoTime() - t0;
             FloatVector all = a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11);
             sink += all.reduceLanes(VectorOperators.ADD);
-            return 2.0 * S.length() * 12 * iterations / t;
+            return flops() / t;
         }
     }
 
