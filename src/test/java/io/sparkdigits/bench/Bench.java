@@ -26,10 +26,12 @@ public final class Bench {
         return List.of(
                 new MachineSection(),
                 new KernelSection(KernelBench::figures),
+                new ConvKernelSection(),
                 new LoadSection(),
                 new OverheadSection(),
                 new ThroughputSection(),
                 new AccuracySection(),
+                new CnnSection(),
                 new MllibSection(),
                 new ScoringSection(),
                 new ServingSection(),

@@ -226,7 +226,7 @@ public final class KernelBench {
      * the Vector API runs interpreted or in C1, a hundred times slower, and compiling takes longer
      * on a loaded machine. Returns how many calls fill one sample.
      */
-    private static int warmUp(Runnable run) {
+    static int warmUp(Runnable run) {
         double best = Double.MAX_VALUE;
         int stale = 0;
         for (int window = 0; window < 60 && (window < 5 || stale < 3); window++) {
@@ -243,13 +243,13 @@ public final class KernelBench {
         return (int) Math.max(1, SAMPLE_NANOS / best);
     }
 
-    private static double median(double[] xs) {
+    static double median(double[] xs) {
         double[] s = xs.clone();
         Arrays.sort(s);
         return s[s.length / 2];
     }
 
-    private static double median(java.util.function.DoubleSupplier sample, int n) {
+    static double median(java.util.function.DoubleSupplier sample, int n) {
         double[] xs = new double[n];
         for (int i = 0; i < n; i++) {
             xs[i] = sample.getAsDouble();
@@ -297,8 +297,15 @@ public final class KernelBench {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
         private static float sink;
 
+        private static final int ITERATIONS = 1 << 18;
+
         static int lanes() {
             return S.length();
+        }
+
+        /** Flops of one {@link #sample}. */
+        static double flops() {
+            return 2.0 * S.length() * 12 * ITERATIONS;
         }
 
         static double sample() {
@@ -306,9 +313,8 @@ public final class KernelBench {
             FloatVector d = FloatVector.broadcast(S, 1e-7f);
             FloatVector a0 = FloatVector.broadcast(S, 1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
             FloatVector a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
-            int iterations = 1 << 18;
             long t0 = System.nanoTime();
-            for (int i = 0; i < iterations; i++) {
+            for (int i = 0; i < ITERATIONS; i++) {
                 a0 = a0.fma(m, d);
                 a1 = a1.fma(m, d);
                 a2 = a2.fma(m, d);
@@ -325,7 +331,7 @@ public final class KernelBench {
             long t = System.nanoTime() - t0;
             FloatVector all = a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11);
             sink += all.reduceLanes(VectorOperators.ADD);
-            return 2.0 * S.length() * 12 * iterations / t;
+            return flops() / t;
         }
     }
 
