@@ -3,9 +3,11 @@ package io.sparkdigits.eval;
 import io.sparkdigits.data.Shard;
 import io.sparkdigits.infer.Predictor;
 import io.sparkdigits.nn.BatchStats;
+import io.sparkdigits.nn.NetworkSpec;
 import io.sparkdigits.nn.SoftmaxCrossEntropy;
 import java.io.Serializable;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Accuracy, loss and the confusion matrix of a network over cached shards, computed where the
@@ -26,17 +28,28 @@ public final class Evaluator {
 
     public static EvaluationReport evaluate(JavaRDD<Shard> shards, Predictor predictor, RowSelector which) {
         int classes = predictor.spec().outputSize();
-        Partial total = shards
-                .mapPartitionsWithIndex((p, it) -> {
-                    Partial part = new Partial(classes);
-                    while (it.hasNext()) {
-                        Shard s = it.next();
-                        part.add(predictor, s, which.rows(s.rows(), p));
-                    }
-                    return java.util.List.of(part).iterator();
-                }, true)
-                .treeAggregate(new Partial(classes), Partial::merge, Partial::merge, 2);
-        return new EvaluationReport(total.cm, total.loss, total.rows);
+        NetworkSpec spec = predictor.spec();
+        float scale = predictor.scale();
+        // The weights travel as a broadcast, fetched once per executor, not inside every task's
+        // binary (megabytes for the larger presets).
+        Broadcast<float[]> weights = shards.context().broadcast(predictor.params(),
+                scala.reflect.ClassTag$.MODULE$.apply(float[].class));
+        try {
+            Partial total = shards
+                    .mapPartitionsWithIndex((p, it) -> {
+                        Predictor local = new Predictor(spec, weights.value(), scale);
+                        Partial part = new Partial(classes);
+                        while (it.hasNext()) {
+                            Shard s = it.next();
+                            part.add(local, s, which.rows(s.rows(), p));
+                        }
+                        return java.util.List.of(part).iterator();
+                    }, true)
+                    .treeAggregate(new Partial(classes), Partial::merge, Partial::merge, 2);
+            return new EvaluationReport(total.cm, total.loss, total.rows);
+        } finally {
+            weights.destroy();
+        }
     }
 
     /** One partition's confusion matrix and summed loss. */

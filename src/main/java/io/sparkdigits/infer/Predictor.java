@@ -36,6 +36,11 @@ public final class Predictor implements Serializable {
         return scale;
     }
 
+    /** The weights scored with; shared, not copied. */
+    public float[] params() {
+        return params;
+    }
+
     /** A buffer of {@code CHUNK x inputs} for callers that fill rows themselves (already scaled). */
     public float[] inputBuffer() {
         ensureBuffers();
