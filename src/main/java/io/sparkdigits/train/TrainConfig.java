@@ -75,9 +75,11 @@ public record TrainConfig(String preset, int[] hidden, Activation activation, St
             case "cnn" -> new TrainConfig(name, new int[0], Activation.RELU, "adam", 2e-3, 0.9, false, 0,
                     "cosine:warmup=1", 256, 15, 42, 0, 0, "conv5x5x16,pool2,conv5x5x32,pool2,dense128,10", null,
                     new double[] {0.25, 0.5}, "shift=2,rotate=10,scale=0.1", 0);
-            // The MLP without convolutions, held from overfitting by dropout and distorted images.
-            case "mlp" -> new TrainConfig(name, new int[] {800, 800}, Activation.RELU, "adam", 1e-3, 0.9, false, 0,
-                    "cosine:warmup=1", 256, 25, 42, 0, 0, null, null, new double[] {0.2, 0.5, 0.5},
+            // The MLP without convolutions, held from overfitting by dropout and distorted images
+            // (on the validation split: 98.92%; with Hinton's 0.2/0.5/0.5 dropout it underfit in
+            // the time allowed).
+            case "mlp" -> new TrainConfig(name, new int[] {800, 800}, Activation.RELU, "adam", 2e-3, 0.9, false, 0,
+                    "cosine:warmup=1", 512, 20, 42, 0, 0, null, null, new double[] {0.2, 0.3, 0.3},
                     "shift=2,rotate=10,scale=0.1", 0);
             default -> throw new IllegalArgumentException(
                     "unknown preset '" + name + "' (expected default, cnn, mlp, relu10 or sigmoid128)");
