@@ -11,9 +11,9 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
+import io.sparkdigits.testing.SparkSessionExtension;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,20 +21,14 @@ import org.junit.jupiter.api.Test;
  * reported with what it was doing; other jobs and other failures are left alone. (That a driver
  * whose cluster vanished really fails is shown by {@code StandaloneClusterIT}.)
  */
+@ExtendWith(SparkSessionExtension.class)
 class JobDeadlineTest {
-    private static SparkSession spark;
     private static SparkContext sc;
 
+    /** The run's shared session: a session of its own would be the shared one if that came first, and stopping it would stop every later test's. */
     @BeforeAll
     static void start() {
-        spark = SparkSession.builder().master("local[2]").appName("JobDeadlineTest")
-                .config("spark.ui.enabled", "false").getOrCreate();
-        sc = spark.sparkContext();
-    }
-
-    @AfterAll
-    static void stop() {
-        spark.stop();
+        sc = SparkSessionExtension.spark().sparkContext();
     }
 
     private static JavaRDD<Integer> numbers() {
