@@ -19,7 +19,10 @@ public final class LoadSummary {
     private final long rows;
     private final long skipped;
 
-    /** @param rowsPerFile rows kept per file, keyed as Spark's {@code _metadata.file_path} names the file */
+    /**
+     * @param layout      the files read, or null for rows that came from no files
+     * @param rowsPerFile rows kept per file, keyed as Spark's {@code _metadata.file_path} names the file
+     */
     public LoadSummary(CsvLayout layout, Map<String, Long> rowsPerFile, long rows, long skipped) {
         this.layout = layout;
         this.rowsPerFile = new java.util.HashMap<>();
@@ -33,8 +36,15 @@ public final class LoadSummary {
         return rowsPerFile.getOrDefault(CsvLayout.key(new Path(file)), 0L);
     }
 
-    /** E.g. {@code 3 files (1 with a header): a.csv 3,334 rows, b.csv.gz 3,333, c.csv 3,333}. */
+    /**
+     * E.g. {@code 3 files (1 with a header): a.csv 3,334 rows, b.csv.gz 3,333, c.csv 3,333}, or
+     * {@code 60,000 rows} for data that came from no files (a DataFrame).
+     */
     public String describe() {
+        if (layout == null) {
+            return String.format(Locale.ROOT, "%,d rows", rows)
+                    + (skipped > 0 ? String.format(Locale.ROOT, "; %,d bad rows skipped", skipped) : "");
+        }
         List<String> files = layout.files();
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%d file%s (%d with a header)",
                 files.size(), files.size() == 1 ? "" : "s", layout.headerCount()));
