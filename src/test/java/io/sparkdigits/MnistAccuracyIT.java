@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The accuracy promises on the full MNIST set (fetched by {@code data/fetch-mnist}; CI does), on
  * local[2]: the default preset reaches 98.3%, mlp 98.8% and sigmoid128 92%; cnn reaches 99.4% in
  * its full 15 epochs (README, {@code submit/bench --sections cnn}), which would take CI about seven
- * minutes, so CI runs it for 3 epochs (the schedule fits itself to them) and asks for 99.0%.
+ * minutes, so CI runs it for 3 epochs (the schedule fits itself to them: 99.00%) and asks for 98.8%.
  * Training is deterministic on a kernel path, so these are the figures every run of this machine
  * kind gets; the thresholds sit a little below them.
  */
@@ -68,9 +68,9 @@ class MnistAccuracyIT {
     }
 
     @Test
-    void cnnPresetReaches99InAFifthOfItsEpochs() throws Exception {
+    void cnnPresetReaches98point8InAFifthOfItsEpochs() throws Exception {
         double accuracy = train("cnn", "--epochs", "3");
-        assertTrue(accuracy >= 0.990, "cnn (3 epochs) test accuracy " + accuracy);
+        assertTrue(accuracy >= 0.988, "cnn (3 epochs) test accuracy " + accuracy);
     }
 
     @Test
