@@ -24,12 +24,10 @@ public final class JobDescription {
 
     /** Runs {@code jobs} with every job it starts on this thread described as {@code description}. */
     public static <T> T run(SparkContext sc, String description, Supplier<T> jobs) {
-        String previous = sc.getLocalProperty(PROPERTY);
-        sc.setJobDescription(description);
         try {
-            return jobs.get();
-        } finally {
-            sc.setJobDescription(previous);
+            return runIo(sc, description, jobs::get);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a Supplier cannot throw it: unreachable
         }
     }
 
