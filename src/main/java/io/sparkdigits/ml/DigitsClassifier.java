@@ -2,8 +2,11 @@ package io.sparkdigits.ml;
 
 import io.sparkdigits.data.BadInputException;
 import io.sparkdigits.data.DigitData;
+import io.sparkdigits.data.Augment;
 import io.sparkdigits.model.Model;
 import io.sparkdigits.nn.Activation;
+import io.sparkdigits.nn.NetworkSpec;
+import io.sparkdigits.nn.Stage;
 import io.sparkdigits.optim.LrSchedule;
 import io.sparkdigits.train.JobDeadline;
 import io.sparkdigits.train.TrainConfig;
@@ -14,6 +17,7 @@ import java.util.Arrays;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
@@ -60,6 +64,11 @@ public final class DigitsClassifier
     private final LongParam seed;
     private final DoubleParam validationFraction;
     private final IntParam numPartitions;
+    private final Param<String> layers;
+    private final Param<String> shape;
+    private final DoubleArrayParam dropout;
+    private final Param<String> augment;
+    private final IntParam earlyStopping;
 
     public DigitsClassifier() {
         this((Void) null);
@@ -73,8 +82,9 @@ public final class DigitsClassifier
         super();
         uid();
         preset = new Param<>(this, "preset", "settings every other training Param overrides: default (784-256-128-10"
-                + " relu, adam, batch 2048), relu10 (784-10-10 relu, full-batch GD) or sigmoid128 (784-128-64-10 sigmoid, SGD)",
-                ParamValidators.inArray(new String[] {"default", "relu10", "sigmoid128"}));
+                + " relu, adam, batch and epochs from the rows), cnn (convolutional, augmented), mlp (dropout, augmented),"
+                + " relu10 (784-10-10 relu, full-batch GD) or sigmoid128 (784-128-64-10 sigmoid, SGD)",
+                ParamValidators.inArray(new String[] {"default", "cnn", "mlp", "relu10", "sigmoid128"}));
         hidden = new IntArrayParam(this, "hidden", "hidden layer widths, e.g. [128, 64] (unset: the preset's)",
                 valid((int[] a) -> Arrays.stream(a).allMatch(w -> w > 0)));
         activation = new Param<>(this, "activation", "hidden activation: relu, sigmoid or tanh (unset: the preset's)",
@@ -99,6 +109,18 @@ public final class DigitsClassifier
                 + " and scored after every epoch, in [0, 0.9] (unset: the preset's)", ParamValidators.inRange(0, 0.9));
         numPartitions = new IntParam(this, "numPartitions", "training partitions; 0 = Spark's default parallelism"
                 + " (unset: the preset's)", ParamValidators.inRange(0, 100_000));
+        layers = new Param<>(this, "layers", "the stages, e.g. conv5x5x32,pool2,conv5x5x64,pool2,dense256,10, as"
+                + " the CLI's --layers; excludes hidden (unset: the preset's)", valid(DigitsClassifier::validLayers));
+        shape = new Param<>(this, "shape", "the image shape of a feature vector, HxW or HxWxC (unset: square gray"
+                + " images when the width is a square)", valid(DigitsClassifier::validShape));
+        dropout = new DoubleArrayParam(this, "dropout", "dropout rates of the inputs of the dense layers in order,"
+                + " each in [0, 1) (unset: the preset's)",
+                valid((double[] a) -> Arrays.stream(a).allMatch(r -> r >= 0 && r < 1)));
+        augment = new Param<>(this, "augment", "distortion of training images: shift=PIXELS,rotate=DEGREES,"
+                + "scale=FRACTION[,elastic] or none (unset: the preset's)", valid(DigitsClassifier::validAugment));
+        earlyStopping = new IntParam(this, "earlyStopping", "stop after this many epochs without a lower loss on the"
+                + " validation fraction and keep the best epoch's weights; needs validationFraction (unset: the preset's)",
+                ParamValidators.inRange(1, 1_000_000));
         setDefault(preset, "default");
     }
 
@@ -114,6 +136,27 @@ public final class DigitsClassifier
     private static boolean validSchedule(String spec) {
         try {
             LrSchedule.parse(spec, 1, 1);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static boolean validLayers(String spec) {
+        return parses(() -> NetworkSpec.checkSyntax(spec));
+    }
+
+    private static boolean validShape(String spec) {
+        return parses(() -> Stage.Shape.parse(spec));
+    }
+
+    private static boolean validAugment(String spec) {
+        return parses(() -> Augment.parse(spec));
+    }
+
+    private static boolean parses(Runnable parse) {
+        try {
+            parse.run();
             return true;
         } catch (IllegalArgumentException e) {
             return false;
@@ -186,6 +229,26 @@ public final class DigitsClassifier
         return numPartitions;
     }
 
+    public Param<String> layers() {
+        return layers;
+    }
+
+    public Param<String> shape() {
+        return shape;
+    }
+
+    public DoubleArrayParam dropout() {
+        return dropout;
+    }
+
+    public Param<String> augment() {
+        return augment;
+    }
+
+    public IntParam earlyStopping() {
+        return earlyStopping;
+    }
+
     public DigitsClassifier setPreset(String value) {
         return (DigitsClassifier) set(preset, value);
     }
@@ -240,6 +303,26 @@ public final class DigitsClassifier
 
     public DigitsClassifier setNumPartitions(int value) {
         return (DigitsClassifier) set(numPartitions, value);
+    }
+
+    public DigitsClassifier setLayers(String value) {
+        return (DigitsClassifier) set(layers, value);
+    }
+
+    public DigitsClassifier setShape(String value) {
+        return (DigitsClassifier) set(shape, value);
+    }
+
+    public DigitsClassifier setDropout(double[] value) {
+        return (DigitsClassifier) set(dropout, value);
+    }
+
+    public DigitsClassifier setAugment(String value) {
+        return (DigitsClassifier) set(augment, value);
+    }
+
+    public DigitsClassifier setEarlyStopping(int value) {
+        return (DigitsClassifier) set(earlyStopping, value);
     }
 
     public String getPreset() {
@@ -298,13 +381,41 @@ public final class DigitsClassifier
         return config().partitions();
     }
 
+    public String getLayers() {
+        return config().layers();
+    }
+
+    public String getShape() {
+        return config().shape();
+    }
+
+    public double[] getDropout() {
+        return config().dropout();
+    }
+
+    public String getAugment() {
+        return config().augment();
+    }
+
+    public int getEarlyStopping() {
+        return config().earlyStopping();
+    }
+
     /** The run these Params describe: the preset with every set Param applied, as the CLI resolves its flags. */
     public TrainConfig config() {
         TrainConfig.Overrides given = new TrainConfig.Overrides(given(hidden),
                 isSet(activation) ? Activation.parse($(activation)) : null, given(optimizer), given(learningRate),
                 given(momentum), given(nesterov), given(weightDecay), given(schedule), given(batchSize), given(epochs),
-                given(seed), given(numPartitions), given(validationFraction));
-        return TrainConfig.of($(preset), given);
+                given(seed), given(numPartitions), given(validationFraction), given(layers), given(shape),
+                given(dropout), given(augment), given(earlyStopping));
+        if (given.layers() != null && given.hidden() != null) {
+            throw new IllegalArgumentException("set layers or hidden, not both");
+        }
+        TrainConfig cfg = TrainConfig.of($(preset), given);
+        if (cfg.earlyStopping() > 0 && cfg.validation() == 0) {
+            throw new IllegalArgumentException("earlyStopping watches the validation loss: set validationFraction too");
+        }
+        return cfg;
     }
 
     @SuppressWarnings("unchecked")

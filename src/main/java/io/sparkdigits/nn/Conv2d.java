@@ -50,6 +50,7 @@ public final class Conv2d {
         int k = cv.filters();
         int patch = cv.patch();
         int outSize = cv.outSize();
+        float[] dWt = new float[k * patch];
         for (int r = 0; r < rows; r++) {
             int o = r * outSize;
             for (int p = 0; p < positions; p++) {
@@ -58,8 +59,15 @@ public final class Conv2d {
                 }
             }
             lower(cv, in, r * cv.inSize(), cols);
-            // dW[patch][k] += colsᵀ[patch][positions] · dOut[positions][k]: A(i, p) = cols[p * patch + i]
-            mm.multiplyAdd(grad, wOff, k, cols, 0, 1, patch, dOut, o, k, patch, k, positions);
+            // dWᵀ[k][patch] += dOutᵀ[k][positions] · cols[positions][patch]. In this orientation the
+            // zero-skipping works on the output deltas (most are zero behind ReLU and max pooling)
+            // and the long patch rows fill the widest register tiles; colsᵀ · dOut had only k columns.
+            mm.multiplyAdd(dWt, 0, patch, dOut, o, 1, k, cols, 0, patch, k, patch, positions);
+        }
+        for (int i = 0; i < patch; i++) {
+            for (int j = 0; j < k; j++) {
+                grad[wOff + i * k + j] += dWt[j * patch + i];
+            }
         }
         if (dIn == null) {
             return;

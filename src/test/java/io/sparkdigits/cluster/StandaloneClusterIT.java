@@ -33,6 +33,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  *   <li>the cluster's model equals the {@code local[2]} model bit for bit;</li>
  *   <li>an executor killed with SIGKILL mid-training changes nothing;</li>
  *   <li>a driver killed after a checkpoint, resumed with {@code --resume}, ends with the same model;</li>
+ *   <li>a small convolutional network with dropout and augmentation, killed and resumed on the
+ *   cluster, equals its uninterrupted {@code local[2]} run;</li>
  *   <li>a driver whose cluster vanishes fails with a clear message instead of waiting forever.</li>
  * </ol>
  * Data: the first 8,000 MNIST training rows (the 1,000-row sample if full MNIST is absent),
@@ -161,9 +163,50 @@ class StandaloneClusterIT {
         assertSameWeights(clusterModel(), model);
     }
 
-    /** Last, as it takes the cluster away (a later test would start it again). */
+    /**
+     * A small convolutional network with dropout and augmentation, whose random masks and
+     * distortions come from (seed, epoch, step, row): trained on the cluster, its driver killed
+     * after a checkpoint and resumed, it equals the uninterrupted {@code local[2]} run bit for bit.
+     */
     @Test
     @Order(4)
+    void cnnWithDropoutAndAugmentationResumedOnTheClusterEqualsLocal() throws IOException {
+        String master = CLUSTER.ensureStarted();
+        // Four epochs: the kill after the first checkpoint has three epochs' time to land.
+        int epochs = 4;
+        List<String> cnn = List.of("--train", TestData.trainRows(2_000).toString(), "--partitions", "2", "--seed", "11",
+                "--epochs", Integer.toString(epochs), "--batch-size", "100", "--layers", "conv3x3x4,pool2,dense32,10",
+                "--dropout", "0.1,0.3", "--augment", "shift=2,rotate=10,scale=0.1,elastic");
+        Path local = WORK.resolve("cnn-local-model");
+        List<String> localArgs = new ArrayList<>(cnn);
+        localArgs.addAll(List.of("--model", local.toString()));
+        Driver.runOk(BASE, WORK.resolve("cnn-local.log"), "local[2]", "train", localArgs, RUN_LIMIT);
+
+        Path model = WORK.resolve("cnn-cluster-model");
+        Path checkpoint = WORK.resolve("cnn-checkpoint");
+        List<String> args = new ArrayList<>(cnn);
+        args.addAll(List.of("--model", model.toString(), "--checkpoint-every", "1", "--checkpoint", checkpoint.toString()));
+        try (Driver d = Driver.start(BASE, WORK.resolve("cnn-cluster-killed.log"), master, "train", args)) {
+            long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
+            while (!Files.exists(checkpoint.resolve("model.json"))) {
+                assertTrue(d.alive(), () -> "the run ended before its first checkpoint:\n" + d.tail());
+                assertTrue(System.nanoTime() < deadline, "no checkpoint within " + RUN_LIMIT);
+                Driver.sleep(50);
+            }
+            d.kill();
+        }
+        int done = ((Number) load(checkpoint).info().get("epochsDone")).intValue();
+        assertTrue(done >= 1 && done < epochs, "the kill must fall between checkpoints, after epoch " + done);
+        args.add("--resume");
+        try (Driver d = Driver.start(BASE, WORK.resolve("cnn-cluster-resumed.log"), master, "train", args)) {
+            assertEquals(0, d.await(RUN_LIMIT), () -> "the resumed run failed:\n" + d.tail());
+        }
+        assertSameWeights(local, model);
+    }
+
+    /** Last, as it takes the cluster away (a later test would start it again). */
+    @Test
+    @Order(5)
     void driverFailsWhenTheClusterVanishes() {
         String master = CLUSTER.ensureStarted();
         int timeout = 15;

@@ -72,6 +72,38 @@ class DigitsClassifierTest {
     }
 
     @Test
+    void imageParamsGiveTheCliWeightsBitForBit() throws Exception {
+        SparkSession spark = SparkSessionExtension.spark();
+        Path folder = MlFrames.splitSample(dir.resolve("image-parts"), 2);
+        Path cliModel = dir.resolve("cli-cnn");
+        Cli.Result r = Cli.run(spark, "train", "--train", folder.toString(), "--model", cliModel.toString(),
+                "--layers", "conv3x3x4,pool2,dense16,10", "--shape", "28x28", "--dropout", "0.1,0.2",
+                "--augment", "shift=1,rotate=5", "--early-stopping", "1", "--validation", "0.2", "--epochs", "3",
+                "--batch-size", "64", "--partitions", "2", "--seed", "5");
+        assertEquals(0, r.code(), r.toString());
+        Model cli = ModelStore.load(cliModel.toString(), new Configuration());
+
+        DigitsClassifier same = new DigitsClassifier().setLayers("conv3x3x4,pool2,dense16,10").setShape("28x28")
+                .setDropout(new double[] {0.1, 0.2}).setAugment("shift=1,rotate=5").setEarlyStopping(1)
+                .setValidationFraction(0.2).setEpochs(3).setBatchSize(64).setNumPartitions(2).setSeed(5);
+        assertEquals("conv3x3x4,pool2,dense16,10", same.getLayers());
+        assertEquals(1, same.getEarlyStopping());
+        Model fitted = same.fit(MlFrames.asArrays(spark, folder)).model();
+        assertEquals(cli.spec(), fitted.spec());
+        assertArrayEquals(cli.params(), fitted.params(), "conv layers, dropout, augmentation and early stopping");
+        assertEquals(cli.info().get("earlyStopping"), fitted.info().get("earlyStopping"));
+    }
+
+    @Test
+    void earlyStoppingWithoutAValidationFractionIsRefused() {
+        DigitsClassifier c = new DigitsClassifier().setEarlyStopping(2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::config);
+        assertTrue(e.getMessage().contains("validationFraction"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new DigitsClassifier().setLayers("conv3x3,10"));
+        assertThrows(IllegalArgumentException.class, () -> new DigitsClassifier().setAugment("spin=3"));
+    }
+
+    @Test
     void transformAddsTheCliScoresAndEvaluates() {
         Dataset<Row> scored = model.transform(test);
         double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(scored);
