@@ -35,7 +35,8 @@ public final class Bench {
                 new MllibSection(),
                 new ScoringSection(),
                 new ServingSection(),
-                new LinearCostSection());
+                new LinearCostSection(),
+                new ColdSection());
     }
 
     public static void main(String[] args) throws Exception {

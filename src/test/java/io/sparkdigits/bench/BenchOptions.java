@@ -22,7 +22,7 @@ public record BenchOptions(String train, String test, String master, boolean qui
     /** Every section, in the order they run. */
     public static final List<String> SECTIONS = List.of(
             "machine", "kernels", "conv", "load", "overhead", "throughput", "accuracy", "cnn", "mllib", "scoring",
-            "serving", "linear");
+            "serving", "linear", "cold");
 
     /** Rows of the {@code --quick} subsets of the training and test files. */
     static final int QUICK_TRAIN_ROWS = 6_000;
@@ -33,7 +33,7 @@ public record BenchOptions(String train, String test, String master, boolean qui
                 Measures spark-digits against Spark MLlib's MultilayerPerceptronClassifier on the same data, in
                 one SparkSession: dense and convolution kernel GFLOPS, load, step overhead, training throughput, time
                 to accuracy, the cnn preset's samples/s and time to 99.0/99.4%, MLlib L-BFGS fits, batch scoring,
-                in-process scoring against ONNX Runtime, and linear cost. Prints a table and writes it as JSON to OUT/bench-<time>.json and
+                in-process scoring against ONNX Runtime, linear cost, and the cold quick start as separate processes. Prints a table and writes it as JSON to OUT/bench-<time>.json and
                 OUT/latest.json. Sections, in the order they run:
                 """ + "  " + String.join(",", SECTIONS))
                 .value("train", "CSV", "training CSV (default data/mnist/mnist_train.csv)")
@@ -43,6 +43,7 @@ public record BenchOptions(String train, String test, String master, boolean qui
                 .flag("skip-mllib", "measure spark-digits only")
                 .value("mllib-iters", "N,N", "MLlib maxIter of each fit (default 100,200)")
                 .value("sections", "LIST", "comma-separated sections to run (default all)")
+                .flag("cold", "only the cold section: the README's train and evaluate as separate cold processes, 3 times")
                 .value("hidden", "N,N", "hidden layer widths of every network trained (default 128,64)")
                 .value("partitions", "N", "training partitions (default: the master's default parallelism)")
                 .value("out", "DIR", "where the JSON goes (default target/bench)");
@@ -55,7 +56,11 @@ public record BenchOptions(String train, String test, String master, boolean qui
             return null;
         }
         boolean quick = o.flag("quick");
-        List<String> sections = o.has("sections") ? List.of(o.string("sections").split(",")) : SECTIONS;
+        if (o.flag("cold") && o.has("sections")) {
+            throw new UsageException("give --cold or --sections, not both");
+        }
+        List<String> sections = o.flag("cold") ? List.of("cold")
+                : o.has("sections") ? List.of(o.string("sections").split(",")) : SECTIONS;
         for (String s : sections) {
             if (!SECTIONS.contains(s)) {
                 throw new UsageException("unknown section '" + s + "' (expected some of " + String.join(",", SECTIONS) + ")");
