@@ -33,6 +33,7 @@ public final class Bench {
                 new AccuracySection(),
                 new CnnSection(),
                 new MllibSection(),
+                new ApiSection(),
                 new ScoringSection(),
                 new ServingSection(),
                 new LinearCostSection(),

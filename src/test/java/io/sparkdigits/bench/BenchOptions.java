@@ -21,7 +21,7 @@ public record BenchOptions(String train, String test, String master, boolean qui
 
     /** Every section, in the order they run. */
     public static final List<String> SECTIONS = List.of(
-            "machine", "kernels", "conv", "load", "overhead", "throughput", "accuracy", "cnn", "mllib", "scoring",
+            "machine", "kernels", "conv", "load", "overhead", "throughput", "accuracy", "cnn", "mllib", "api", "scoring",
             "serving", "linear", "cold");
 
     /** Rows of the {@code --quick} subsets of the training and test files. */
@@ -32,8 +32,9 @@ public record BenchOptions(String train, String test, String master, boolean qui
         return new Options("bench", """
                 Measures spark-digits against Spark MLlib's MultilayerPerceptronClassifier on the same data, in
                 one SparkSession: dense and convolution kernel GFLOPS, load, step overhead, training throughput, time
-                to accuracy, the cnn preset's samples/s and time to 99.0/99.4%, MLlib L-BFGS fits, batch scoring,
-                in-process scoring against ONNX Runtime, linear cost, and the cold quick start as separate processes. Prints a table and writes it as JSON to OUT/bench-<time>.json and
+                to accuracy, the cnn preset's samples/s and time to 99.0/99.4%, MLlib L-BFGS fits, the spark.ml API (Pipeline
+                fit and transform against MLPC), batch scoring, in-process scoring against ONNX Runtime, linear cost,
+                and the cold quick start as separate processes. Prints a table and writes it as JSON to OUT/bench-<time>.json and
                 OUT/latest.json. Sections, in the order they run:
                 """ + "  " + String.join(",", SECTIONS))
                 .value("train", "CSV", "training CSV (default data/mnist/mnist_train.csv)")

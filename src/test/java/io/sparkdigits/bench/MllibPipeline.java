@@ -34,15 +34,28 @@ final class MllibPipeline {
 
     /** {@code label, features}: the pixels scaled to 0..1 and assembled into one vector column. */
     static Dataset<Row> features(Dataset<Row> raw) {
-        String[] pixels = java.util.Arrays.stream(raw.columns()).filter(c -> !c.equals("label")).toArray(String[]::new);
+        Dataset<Row> scaled = scaled(raw);
+        return assembler(scaled).transform(scaled).select("label", "features");
+    }
+
+    /** {@code label, p1 .. pN} with the pixels divided by 255, the input MLlib's network wants. */
+    static Dataset<Row> scaled(Dataset<Row> raw) {
+        String[] pixels = pixels(raw);
         Column[] scaled = new Column[pixels.length + 1];
         scaled[0] = col("label");
         for (int i = 0; i < pixels.length; i++) {
             scaled[i + 1] = col(pixels[i]).divide(255.0).as(pixels[i]);
         }
-        return new VectorAssembler().setInputCols(pixels).setOutputCol("features")
-                .transform(raw.select(scaled))
-                .select("label", "features");
+        return raw.select(scaled);
+    }
+
+    /** The assembler of every column but {@code label} of {@code frame} into {@code features}. */
+    static VectorAssembler assembler(Dataset<Row> frame) {
+        return new VectorAssembler().setInputCols(pixels(frame)).setOutputCol("features");
+    }
+
+    private static String[] pixels(Dataset<Row> frame) {
+        return java.util.Arrays.stream(frame.columns()).filter(c -> !c.equals("label")).toArray(String[]::new);
     }
 
     static Dataset<Row> features(SparkSession spark, String path) {
