@@ -23,8 +23,8 @@ import org.apache.spark.sql.Row;
  * pixel columns, then the classifier), on the same cached DataFrame of pixel columns.
  *
  * <p>{@code fit}: MLPC as the mllib section sets it up, once per {@code --mllib-iters} value; its
- * best test accuracy is the bar. Ours: the {@code default} preset's Pipeline fitted with
- * 2, 3, .. 15 epochs in turn until one reaches the bar; that fit's seconds count. Timed:
+ * best test accuracy is the bar. Ours: 784-256-128-10 with the {@code default} preset's
+ * optimizer ({@link #ourClassifier}), fitted with 2, 3, .. 15 epochs in turn until one reaches the bar; that fit's seconds count. Timed:
  * {@code Pipeline.fit} alone, once each (an MLPC fit takes minutes). Before them each side fits
  * once, untimed, on the committed sample.
  *
@@ -42,6 +42,16 @@ final class ApiSection implements Section {
      */
     static final int[] EPOCH_LADDER = java.util.stream.IntStream.rangeClosed(2, 15).toArray();
     static final int PASSES = 3;
+
+    /**
+     * Ours as a user switching from MLPC would set it: the network given (which, as with
+     * {@code --hidden}, drops the preset's dropout), the default preset's Adam, batch and schedule.
+     * The preset's own dropout and distortion buy the last tenths of a percent at the cost of more
+     * epochs: 9 to pass 97.50% on this Pipeline's 0..1 inputs, against a few without them.
+     */
+    static DigitsClassifier ourClassifier(int epochs) {
+        return new DigitsClassifier().setHidden(new int[] {256, 128}).setEpochs(epochs);
+    }
 
     /** One Pipeline fit: what was fitted, its seconds and test accuracy. */
     record Fit(String setting, double seconds, double accuracy) {
@@ -91,9 +101,9 @@ final class ApiSection implements Section {
             List<Fit> ourFits = new ArrayList<>();
             PipelineModel ours = null;
             for (int epochs : EPOCH_LADDER) {
-                progress("DigitsClassifier default preset, %d epochs", epochs);
-                Timed t = fit(pipeline(train, new DigitsClassifier().setEpochs(epochs)), train, test,
-                        "default preset, " + epochs + " epochs");
+                progress("DigitsClassifier 784-256-128-10, %d epochs", epochs);
+                Timed t = fit(pipeline(train, ourClassifier(epochs)), train, test,
+                        "784-256-128-10, default preset's optimizer, " + epochs + " epochs");
                 ourFits.add(t.fit());
                 ours = t.model();
                 if (t.fit().accuracy() >= bar.accuracy()) {
@@ -189,7 +199,7 @@ final class ApiSection implements Section {
         try {
             pipeline(sample, new MultilayerPerceptronClassifier().setLayers(layers).setMaxIter(5)
                     .setSeed(MllibSection.SEED)).fit(sample);
-            pipeline(sample, new DigitsClassifier().setEpochs(1)).fit(sample);
+            pipeline(sample, ourClassifier(1)).fit(sample);
         } finally {
             sample.unpersist(true);
         }
