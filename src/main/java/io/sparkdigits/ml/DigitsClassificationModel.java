@@ -1,7 +1,5 @@
 package io.sparkdigits.ml;
 
-import static org.apache.spark.sql.functions.col;
-
 import io.sparkdigits.model.Model;
 import io.sparkdigits.model.ModelStore;
 import io.sparkdigits.nn.NetworkSpec;
@@ -12,7 +10,6 @@ import java.io.UncheckedIOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
-import org.apache.spark.ml.functions;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
@@ -24,7 +21,9 @@ import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -52,8 +51,6 @@ public final class DigitsClassificationModel
     private final float[] params;
     private final float scale;
     private transient ThreadLocal<Predictor> predictors;
-    /** The column to name in errors when scoring goes through a stand-in vector column; null: featuresCol. */
-    private String reportedFeatures;
 
     DigitsClassificationModel(String uid, Model model) {
         this(Uids.stash(uid), model, model.spec(), model.params(), model.inputScale());
@@ -94,7 +91,7 @@ public final class DigitsClassificationModel
 
     @Override
     public Vector predictRaw(Vector features) {
-        return raw(features, reportedFeatures != null ? reportedFeatures : getFeaturesCol());
+        return raw(features, getFeaturesCol());
     }
 
     /**
@@ -172,20 +169,33 @@ public final class DigitsClassificationModel
         return out;
     }
 
-    /** Features given as arrays go through a vector column that is dropped again. */
+    /**
+     * Adds the output columns in one pass over each partition, a chunk of rows at a time
+     * ({@link ChunkScorer}). Lazy, as a map over the rows: no job runs here, so streaming
+     * DataFrames are scored too.
+     */
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
+        StructType out = transformSchema(dataset.schema());
         String features = getFeaturesCol();
-        if (!FeatureColumns.isArray(dataset.schema(), features)) {
-            return super.transform(dataset);
-        }
-        transformSchema(dataset.schema());
-        String vector = "__digits_features_" + uid();
-        DigitsClassificationModel onVector = copy(ParamMap.empty()).setFeaturesCol(vector);
-        onVector.reportedFeatures = features;
-        Dataset<Row> withVector = dataset.withColumn(vector,
-                functions.array_to_vector(col(features).cast("array<double>")));
-        return onVector.transform(withVector).drop(vector);
+        ChunkScorer scorer = new ChunkScorer(copy(ParamMap.empty()), dataset.schema().fieldIndex(features), features,
+                !getRawPredictionCol().isEmpty(), !getProbabilityCol().isEmpty(), !getPredictionCol().isEmpty());
+        return dataset.toDF().mapPartitions((MapPartitionsFunction<Row, Row>) scorer::score, Encoders.row(out));
+    }
+
+    /** A Predictor of its own for a task's scoring. */
+    Predictor newPredictor() {
+        return new Predictor(spec, params, scale);
+    }
+
+    /** The class Spark's transform would choose from probabilities, thresholds included. */
+    double predictFromProbability(Vector probability) {
+        return probability2prediction(probability);
+    }
+
+    /** The class Spark's transform would choose from logits, thresholds included. */
+    double predictFromRaw(Vector raw) {
+        return raw2prediction(raw);
     }
 
     /**

@@ -162,7 +162,7 @@ class DigitsClassifierTest {
         Dataset<Row> narrow = spark.sql("SELECT 1 AS label, array(1, 2, 3) AS features");
         // Arrays carry no size: the first row that is scored says what is wrong.
         Exception e = assertThrows(Exception.class, () -> model.transform(narrow).collect());
-        assertTrue(rootMessage(e).contains("features column 'features' holds a vector of size 3, expected 784"),
+        assertTrue(rootMessage(e).contains("features column 'features' holds an array of 3 values, expected 784"),
                 rootMessage(e));
         // An assembled vector declares its size: transform fails before any job.
         Dataset<Row> assembled = new org.apache.spark.ml.feature.VectorAssembler()
