@@ -2,6 +2,7 @@ package io.sparkdigits.ml;
 
 import io.sparkdigits.data.BadInputException;
 import io.sparkdigits.data.DigitData;
+import io.sparkdigits.data.Labels;
 import io.sparkdigits.model.Model;
 import io.sparkdigits.nn.Activation;
 import io.sparkdigits.optim.LrSchedule;
@@ -11,6 +12,9 @@ import io.sparkdigits.train.TrainJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.BinaryAttribute;
+import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.BooleanParam;
@@ -60,6 +64,7 @@ public final class DigitsClassifier
     private final LongParam seed;
     private final DoubleParam validationFraction;
     private final IntParam numPartitions;
+    private final IntParam numClasses;
 
     public DigitsClassifier() {
         this((Void) null);
@@ -99,7 +104,12 @@ public final class DigitsClassifier
                 + " and scored after every epoch, in [0, 0.9] (unset: the preset's)", ParamValidators.inRange(0, 0.9));
         numPartitions = new IntParam(this, "numPartitions", "training partitions; 0 = Spark's default parallelism"
                 + " (unset: the preset's)", ParamValidators.inRange(0, 100_000));
+        numClasses = new IntParam(this, "numClasses", "the number of classes, " + Labels.MIN_CLASSES + " to "
+                + Labels.MAX_CLASSES + ": labels are 0..K-1; 0 = from the label column's metadata (as StringIndexer"
+                + " writes it), else its largest value + 1", valid((Object k) -> (Integer) k == Labels.FROM_DATA
+                || Labels.checkCount((Integer) k) == null));
         setDefault(preset, "default");
+        setDefault(numClasses, Labels.FROM_DATA);
     }
 
     /** A validator Spark can ship with the stage: Params are serialised with it. */
@@ -186,6 +196,10 @@ public final class DigitsClassifier
         return numPartitions;
     }
 
+    public IntParam numClasses() {
+        return numClasses;
+    }
+
     public DigitsClassifier setPreset(String value) {
         return (DigitsClassifier) set(preset, value);
     }
@@ -240,6 +254,15 @@ public final class DigitsClassifier
 
     public DigitsClassifier setNumPartitions(int value) {
         return (DigitsClassifier) set(numPartitions, value);
+    }
+
+    /** The number of classes; 0 until set means the data decides. */
+    public DigitsClassifier setNumClasses(int value) {
+        return (DigitsClassifier) set(numClasses, value);
+    }
+
+    public int getNumClasses() {
+        return (Integer) $(numClasses);
     }
 
     public String getPreset() {
@@ -324,7 +347,7 @@ public final class DigitsClassifier
         SparkSession spark = dataset.sparkSession();
         DigitData data;
         try {
-            data = FrameRows.load(dataset, getLabelCol(), getFeaturesCol(), TrainJob.CLASSES,
+            data = FrameRows.load(dataset, getLabelCol(), getFeaturesCol(), classes(dataset.schema()),
                     TrainJob.partitions(spark, cfg));
         } catch (BadInputException e) { // spark.ml reports bad input as IllegalArgumentException
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -338,6 +361,27 @@ public final class DigitsClassifier
         } finally {
             data.release();
         }
+    }
+
+    /**
+     * {@code numClasses} if set, else what the label column's metadata says (a nominal attribute,
+     * as {@code StringIndexer} writes), else {@link Labels#FROM_DATA}: the largest label + 1, found
+     * by the load's own summary job.
+     */
+    private int classes(StructType schema) {
+        if (getNumClasses() != Labels.FROM_DATA) {
+            return getNumClasses();
+        }
+        Attribute a = Attribute.fromStructField(schema.apply(getLabelCol()));
+        int k = a instanceof BinaryAttribute ? 2
+                : a instanceof NominalAttribute n && n.getNumValues().isDefined() ? (Integer) n.getNumValues().get()
+                : Labels.FROM_DATA;
+        String problem = k == Labels.FROM_DATA ? null : Labels.checkCount(k);
+        if (problem != null) {
+            throw new IllegalArgumentException("label column '" + getLabelCol() + "': its metadata has " + k
+                    + " values, but " + problem);
+        }
+        return k;
     }
 
     @Override
