@@ -356,6 +356,8 @@ public final class DigitsClassifier
             TrainJob.Paths paths = new TrainJob.Paths("DataFrame", null, null, null, 0, false, false);
             Model model = TrainJob.train(spark, cfg, paths, data, null, JobDeadline.none(spark.sparkContext()));
             return copyValues(new DigitsClassificationModel(uid(), model), ParamMap.empty());
+        } catch (BadInputException e) { // data that makes no classifier (one class) or settings that do not fit it
+            throw new IllegalArgumentException(e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
