@@ -160,7 +160,7 @@ final class Charts {
             data.addValue(cm.f1(c), "F1", label);
         }
         String title = cm.classes() <= BARS_MAX ? "Per-class precision, recall and F1"
-                : "Precision, recall and F1 of the " + BARS_MAX + " classes of lowest F1";
+                : "The " + BARS_MAX + " classes of lowest F1";
         JFreeChart chart = ChartFactory.createBarChart(title, "class", "",
                 data, PlotOrientation.VERTICAL, true, false, false);
         style(chart);
@@ -170,6 +170,9 @@ final class Charts {
         r.setShadowVisible(false);
         for (int i = 0; i < 3; i++) {
             r.setSeriesPaint(i, LINES[i]);
+        }
+        if (data.getColumnCount() > 12) { // side by side, the class numbers would be cut to "..."
+            plot.getDomainAxis().setCategoryLabelPositions(org.jfree.chart.axis.CategoryLabelPositions.UP_90);
         }
         NumberAxis y = (NumberAxis) plot.getRangeAxis();
         double low = 1;
