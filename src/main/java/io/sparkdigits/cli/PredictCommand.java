@@ -17,7 +17,7 @@ final class PredictCommand implements Command {
     @Override
     public Options options() {
         return OutputFlags.add(DataFlags.add(new Options(name(), "Scores CSV rows with a saved model. Rows may carry a label first (one column wider\n"
-                + "than the model's input). Writes file,row[,label],prediction,confidence[,p0..p9] per input row,\n"
+                + "than the model's input). Writes file,row[,label],prediction,confidence[,p0..p(K-1)] per input row,\n"
                 + "where (file, row) is the input file and the 0-based data row in it.")
                 .required("model", "PATH", "model directory written by train")
                 .required("input", "PATH", "CSV to score: a file, folder or glob, plain or .gz")

@@ -2,6 +2,7 @@ package io.sparkdigits.cli;
 
 import io.sparkdigits.data.Augment;
 import io.sparkdigits.data.DigitData;
+import io.sparkdigits.data.Labels;
 import io.sparkdigits.model.OutputGuard;
 import io.sparkdigits.nn.Activation;
 import io.sparkdigits.nn.NetworkSpec;
@@ -36,6 +37,8 @@ final class TrainCommand implements Command {
                         + " replaces only a spark-digits model")
                 .value("preset", "NAME", "default (784-256-128-10 relu, adam, batch 2048), cnn (convolutional, augmented),"
                         + " mlp (dropout, augmented), relu10 (784-10-10 relu, full-batch GD) or sigmoid128 (784-128-64-10 sigmoid, SGD)")
+                .value("classes", "K", "the number of classes, 2 to " + Labels.MAX_CLASSES + ": labels are 0..K-1 (default: the"
+                        + " training data's largest label + 1, or the last of --layers)")
                 .value("layers", "SPEC", "the stages, e.g. conv5x5x32,pool2,conv5x5x64,pool2,dense256,10 (convKHxKWxF[:s2][:valid],"
                         + " poolN, denseN; the number of classes last), or all dense widths, e.g. 784,128,64,10")
                 .value("hidden", "SIZES", "hidden widths only, e.g. 128,64")
@@ -72,6 +75,7 @@ final class TrainCommand implements Command {
     @Override
     public void check(Options o) {
         config(o);
+        classes(o);
         DataFlags.header(o);
         DataFlags.skipBadRows(o);
         o.integer("checkpoint-every", 0, 0, 1_000_000);
@@ -108,9 +112,8 @@ final class TrainCommand implements Command {
         String layers = null;
         if (o.has("layers") && o.string("layers").matches("[0-9, ]+")) {
             int[] all = o.sizes("layers");
-            if (all.length < 2 || all[all.length - 1] != TrainJob.CLASSES) {
-                throw new UsageException("--layers must end with " + TrainJob.CLASSES + " (one output per digit), got "
-                        + o.string("layers"));
+            if (all.length < 2) {
+                throw new UsageException("--layers needs the input and the output width at least, got " + o.string("layers"));
             }
             hidden = java.util.Arrays.copyOfRange(all, 1, all.length - 1);
         } else if (o.has("layers")) {
@@ -149,6 +152,36 @@ final class TrainCommand implements Command {
             throw new UsageException("--schedule: " + e.getMessage());
         }
         return cfg;
+    }
+
+    /**
+     * The number of classes the options give: {@code --classes}, else the last width of
+     * {@code --layers} (its output layer), else {@link Labels#FROM_DATA}. Both given must agree.
+     */
+    static int classes(Options o) {
+        int fromLayers = Labels.FROM_DATA;
+        if (o.has("layers")) {
+            String[] stages = o.string("layers").split(",");
+            String last = stages[stages.length - 1].trim().toLowerCase(java.util.Locale.ROOT).replace("dense", "");
+            try {
+                fromLayers = Integer.parseInt(last);
+            } catch (NumberFormatException e) {
+                throw new UsageException("--layers must end with the number of classes, got '" + last + "'");
+            }
+            String problem = Labels.checkCount(fromLayers);
+            if (problem != null) {
+                throw new UsageException("--layers ends with the number of classes: " + problem);
+            }
+        }
+        if (!o.has("classes")) {
+            return fromLayers;
+        }
+        int k = o.integer("classes", 0, Labels.MIN_CLASSES, Labels.MAX_CLASSES);
+        if (fromLayers != Labels.FROM_DATA && fromLayers != k) {
+            throw new UsageException("--layers ends with " + fromLayers + " outputs but --classes is " + k
+                    + ": the last layer is the number of classes");
+        }
+        return k;
     }
 
     private static String shape(Options o) {
@@ -207,7 +240,7 @@ final class TrainCommand implements Command {
         TrainJob.Paths paths = new TrainJob.Paths(o.string("train"), o.string("test"), model, checkpoint(o),
                 o.integer("checkpoint-every", 0, 0, 1_000_000), o.flag("resume"), OutputFlags.overwrite(o),
                 o.string("validation-data"));
-        DigitData.Options data = new DigitData.Options(DataFlags.header(o), DataFlags.skipBadRows(o), 0, TrainJob.CLASSES);
+        DigitData.Options data = new DigitData.Options(DataFlags.header(o), DataFlags.skipBadRows(o), 0, classes(o));
         MetricsFile metrics = o.has("metrics")
                 ? MetricsFile.open(Path.of(o.string("metrics")), o.integer("metrics-every", 0, 1, 1_000_000)) : null;
         TrainJob.Monitor monitor = new TrainJob.Monitor(new ProgressLine(System.err, ProgressLine.onTerminal()), metrics);

@@ -28,11 +28,18 @@ public final class DigitData {
     private final float maxValue;
     private final long[] rowsPerPartition;
     private final LoadSummary summary;
+    private final int classesGiven;
+    private final int maxLabel;
+    private final String source;
 
-    private DigitData(JavaRDD<Shard> shards, CsvLayout layout, int width, List<Info> summaries) {
+    private DigitData(JavaRDD<Shard> shards, CsvLayout layout, int width, List<Info> summaries, int classesGiven,
+                      String source) {
         this.shards = shards;
         this.layout = layout;
         this.width = width;
+        this.classesGiven = classesGiven;
+        this.source = source;
+        int maxL = -1;
         long r = 0;
         long s = 0;
         long b = 0;
@@ -47,6 +54,7 @@ public final class DigitData {
             s += sh.skipped();
             b += sh.inputBytes();
             m = Math.max(m, sh.maxValue());
+            maxL = Math.max(maxL, sh.maxLabel());
             first = first != null ? first : sh.firstSkipped();
             sh.fileRows().forEach((f, n) -> fileRows.merge(f, n, Long::sum));
         }
@@ -55,11 +63,20 @@ public final class DigitData {
         this.firstSkipped = first;
         this.inputBytes = b;
         this.maxValue = m;
+        this.maxLabel = maxL;
         this.summary = new LoadSummary(layout, fileRows, r, s);
     }
 
-    /** Options of a load: how to treat the header and bad rows, and how to partition. */
+    /**
+     * Options of a load: how to treat the header and bad rows, how to partition, and the number of
+     * classes the labels must fit ({@link Labels#FROM_DATA}: any up to {@link Labels#MAX_CLASSES},
+     * the largest label deciding).
+     */
     public record Options(CsvLayout.Header header, boolean skipBadRows, int partitions, int classes) {
+        /** These options with {@code k} classes. */
+        public Options withClasses(int k) {
+            return new Options(header, skipBadRows, partitions, k);
+        }
     }
 
     /**
@@ -95,7 +112,7 @@ public final class DigitData {
                     throw info.badRow();
                 }
             }
-            DigitData data = new DigitData(shards, layout, values, summaries);
+            DigitData data = new DigitData(shards, layout, values, summaries, options.classes(), path);
             if (data.rows == 0) {
                 throw new BadInputException(path + ": no usable rows"
                         + (data.skipped > 0 ? " (all " + data.skipped + " rows were bad: " + data.firstSkipped + ")" : ""));
@@ -118,10 +135,11 @@ public final class DigitData {
      * rows in the same input splits give the same shards. Any bad row fails the load with a
      * {@link BadInputException} carrying the cursor's description of it.
      *
-     * @param source what the rows are, for messages (e.g. "DataFrame column 'features'")
+     * @param source  what the rows are, for messages (e.g. "DataFrame column 'features'")
+     * @param classes the number of classes the cursors hold labels to, or {@link Labels#FROM_DATA}
      */
     public static <T> DigitData fromRows(JavaRDD<T> rows, CursorFactory<T> cursors, int width, int partitions,
-                                         String source) {
+                                         String source, int classes) {
         JavaPairRDD<Long, Shard> chunks = rows
                 .mapPartitionsWithIndex((split, it) -> ShardPacker.pack(split, cursors.open(split, it), width, false), false)
                 .mapToPair(t -> t);
@@ -133,7 +151,7 @@ public final class DigitData {
             shards.unpersist(false);
             throw e;
         }
-        DigitData data = new DigitData(shards, null, width, summaries);
+        DigitData data = new DigitData(shards, null, width, summaries, classes, source);
         for (Info info : summaries) {
             if (info.badRow() != null) {
                 data.release();
@@ -165,11 +183,11 @@ public final class DigitData {
     }
 
     /** A shard's counts, what the driver needs of it. */
-    private record Info(int rows, long inputBytes, float maxValue, long skipped, String firstSkipped,
+    private record Info(int rows, long inputBytes, float maxValue, int maxLabel, long skipped, String firstSkipped,
                         BadRowException badRow, java.util.Map<String, Long> fileRows) implements java.io.Serializable {
         static Info of(Shard s) {
-            return new Info(s.rows(), s.inputBytes(), s.maxValue(), s.skipped(), s.firstSkipped(), s.badRow(),
-                    new java.util.TreeMap<>(s.fileRows()));
+            return new Info(s.rows(), s.inputBytes(), s.maxValue(), s.maxLabel(), s.skipped(), s.firstSkipped(),
+                    s.badRow(), new java.util.TreeMap<>(s.fileRows()));
         }
     }
 
@@ -210,6 +228,20 @@ public final class DigitData {
 
     public float maxValue() {
         return maxValue;
+    }
+
+    /** The largest label of the rows (found by the load's summary job, no extra pass), or -1 without rows. */
+    public int maxLabel() {
+        return maxLabel;
+    }
+
+    /**
+     * The number of classes of this data: the one it was loaded for, else its largest label + 1.
+     *
+     * @throws BadInputException if the data decides and holds fewer than {@link Labels#MIN_CLASSES}
+     */
+    public int classes() {
+        return Labels.classes(classesGiven, maxLabel, source);
     }
 
     public long[] rowsPerPartition() {

@@ -24,6 +24,10 @@ public final class LineParser implements Serializable {
     private final int classes;
     private int label = -1;
 
+    /**
+     * @param classes labels must be in {@code 0 .. classes - 1}; {@link Labels#FROM_DATA} takes
+     *                any of {@link Labels#MAX_CLASSES} classes
+     */
     public LineParser(boolean labeled, int values, int classes) {
         this.labeled = labeled;
         this.values = values;
@@ -106,9 +110,10 @@ public final class LineParser implements Serializable {
         return i;
     }
 
-    private String checkLabel(long v) {
-        if (v < 0 || v >= classes) {
-            return "column 1: label " + v + " is outside 0.." + (classes - 1);
+    private String checkLabel(double v) {
+        String problem = Labels.problem(v, classes);
+        if (problem != null) {
+            return "column 1: label " + problem;
         }
         label = (int) v;
         return null;
@@ -120,7 +125,8 @@ public final class LineParser implements Serializable {
             return "column 1: the label is missing";
         }
         try {
-            return checkLabel(Long.parseLong(text));
+            // 3.0 and 3e0 are class 3, as a DataFrame's double label column holds it.
+            return checkLabel(Double.parseDouble(text));
         } catch (NumberFormatException e) {
             return "column 1: label '" + text + "' is not an integer";
         }

@@ -12,7 +12,8 @@ public final class Shard implements Serializable {
 
     private final int rows;
     private final int cols;
-    private final byte[] labels;
+    /** Shorts, not bytes: up to {@link Labels#MAX_CLASSES} classes, at 2 bytes a row beside its pixels. */
+    private final short[] labels;
     private final byte[] pixels;
     private final float[] values;
     private long skipped;
@@ -21,7 +22,7 @@ public final class Shard implements Serializable {
     /** Rows kept per input file (Spark's name of it), for the load summary; empty if unknown. */
     private java.util.Map<String, Long> fileRows = java.util.Map.of();
 
-    private Shard(int rows, int cols, byte[] labels, byte[] pixels, float[] values) {
+    private Shard(int rows, int cols, short[] labels, byte[] pixels, float[] values) {
         if (labels.length < rows || (pixels == null) == (values == null)) {
             throw new IllegalArgumentException("a shard holds labels and exactly one of bytes or floats");
         }
@@ -33,12 +34,12 @@ public final class Shard implements Serializable {
     }
 
     /** A shard of unsigned byte values; {@code pixels} holds {@code rows x cols}. */
-    public static Shard ofBytes(int rows, int cols, byte[] labels, byte[] pixels) {
+    public static Shard ofBytes(int rows, int cols, short[] labels, byte[] pixels) {
         return new Shard(rows, cols, labels, pixels, null);
     }
 
     /** A shard of float values; {@code values} holds {@code rows x cols}. */
-    public static Shard ofFloats(int rows, int cols, byte[] labels, float[] values) {
+    public static Shard ofFloats(int rows, int cols, short[] labels, float[] values) {
         return new Shard(rows, cols, labels, null, values);
     }
 
@@ -55,8 +56,17 @@ public final class Shard implements Serializable {
     }
 
     /** Labels of all rows (index = row); shared, do not modify. */
-    public byte[] labels() {
+    public short[] labels() {
         return labels;
+    }
+
+    /** The largest label of the shard's rows, or -1 without rows: what K is when the data decides it. */
+    public int maxLabel() {
+        int max = -1;
+        for (int r = 0; r < rows; r++) {
+            max = Math.max(max, labels[r]);
+        }
+        return max;
     }
 
     /** Bytes held for the inputs: what caching this shard costs beyond the labels. */
@@ -69,7 +79,7 @@ public final class Shard implements Serializable {
      * float batch scaled by {@code scale}, and their labels into {@code y[0 .. to - from)}.
      * {@code order == null} means rows {@code from .. to} in storage order.
      */
-    public void gather(int[] order, int from, int to, float scale, float[] x, byte[] y) {
+    public void gather(int[] order, int from, int to, float scale, float[] x, short[] y) {
         for (int i = from; i < to; i++) {
             int row = order == null ? i : order[i];
             int dst = (i - from) * cols;
@@ -154,7 +164,7 @@ public final class Shard implements Serializable {
                     + " values, more than one array can: train with more --partitions");
         }
         int n = (int) total;
-        byte[] labels = new byte[n];
+        short[] labels = new short[n];
         byte[] px = bytes ? new byte[n * cols] : null;
         float[] fv = bytes ? null : new float[n * cols];
         int at = 0;

@@ -79,7 +79,7 @@ public final class ShardPacker implements Serializable {
     /** Accumulates rows as bytes, switching to floats at the first value that is not a 0..255 integer. */
     private static final class Builder {
         private final int cols;
-        private final byte[] labels = new byte[CHUNK_ROWS];
+        private final short[] labels = new short[CHUNK_ROWS];
         private byte[] bytes;
         private float[] floats;
         private int rows;
@@ -90,7 +90,7 @@ public final class ShardPacker implements Serializable {
         }
 
         void add(int label, float[] values) {
-            labels[rows] = (byte) label;
+            labels[rows] = (short) label;
             int at = rows * cols;
             for (int c = 0; c < cols; c++) {
                 float v = values[c];
@@ -116,7 +116,7 @@ public final class ShardPacker implements Serializable {
         }
 
         Shard build() {
-            byte[] l = java.util.Arrays.copyOf(labels, rows);
+            short[] l = java.util.Arrays.copyOf(labels, rows);
             return floats != null
                     ? Shard.ofFloats(rows, cols, l, java.util.Arrays.copyOf(floats, rows * cols))
                     : Shard.ofBytes(rows, cols, l, java.util.Arrays.copyOf(bytes, rows * cols));

@@ -112,6 +112,44 @@ public final class ConfusionMatrix implements Serializable {
         return p + r == 0 ? 0 : 2 * p * r / (p + r);
     }
 
+    /** One cell of the matrix: {@code count} rows of class {@code actual} predicted as {@code predicted}. */
+    public record Cell(int actual, int predicted, long count) {
+    }
+
+    /**
+     * The {@code n} off-diagonal cells of the largest counts (ties: lower actual, then predicted
+     * class first), none empty: what to show of a matrix too large to print.
+     */
+    public java.util.List<Cell> mostConfused(int n) {
+        java.util.PriorityQueue<Cell> top = new java.util.PriorityQueue<>(BY_COUNT.reversed());
+        for (int a = 0; a < classes; a++) {
+            for (int p = 0; p < classes; p++) {
+                long c = counts[a * classes + p];
+                if (a != p && c > 0 && n > 0) {
+                    top.add(new Cell(a, p, c));
+                    if (top.size() > n) {
+                        top.poll();
+                    }
+                }
+            }
+        }
+        return top.stream().sorted(BY_COUNT).toList();
+    }
+
+    /** The non-zero cells in row-major order: a sparse form of the matrix. */
+    public java.util.List<Cell> nonZero() {
+        java.util.List<Cell> out = new java.util.ArrayList<>();
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] != 0) {
+                out.add(new Cell(i / classes, i % classes, counts[i]));
+            }
+        }
+        return out;
+    }
+
+    private static final java.util.Comparator<Cell> BY_COUNT = java.util.Comparator.comparingLong(Cell::count)
+            .reversed().thenComparingInt(Cell::actual).thenComparingInt(Cell::predicted);
+
     private static double ratio(long num, long den) {
         return den == 0 ? 0 : (double) num / den;
     }

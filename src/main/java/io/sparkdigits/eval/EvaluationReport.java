@@ -26,6 +26,14 @@ import java.util.Objects;
  */
 public final class EvaluationReport {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Classes up to which the JSON holds the dense matrix; above, its non-zero cells ({@code confusionCells}). */
+    public static final int JSON_MATRIX_MAX = 100;
+    /** Classes up to which the table prints the matrix; above, the most confused pairs. */
+    public static final int TABLE_MATRIX_MAX = 20;
+    /** Classes up to which the table lists every class; above, the ones of lowest F1. */
+    public static final int TABLE_CLASSES_MAX = 50;
+    /** Pairs and classes shown where the whole does not fit. */
+    public static final int TOP = 20;
 
     private final ConfusionMatrix cm;
     private final double lossSum;
@@ -110,15 +118,35 @@ public final class EvaluationReport {
             k.put("support", cm.support(c));
             k.put("predicted", cm.predicted(c));
             perClass.add(k);
-            List<Long> row = new ArrayList<>();
-            for (int p = 0; p < cm.classes(); p++) {
-                row.add(cm.count(c, p));
+            if (cm.classes() <= JSON_MATRIX_MAX) {
+                List<Long> row = new ArrayList<>();
+                for (int p = 0; p < cm.classes(); p++) {
+                    row.add(cm.count(c, p));
+                }
+                matrix.add(row);
             }
-            matrix.add(row);
         }
         m.put("perClass", perClass);
-        m.put("confusionMatrix", matrix); // rows: actual class, columns: predicted class
+        if (cm.classes() <= JSON_MATRIX_MAX) {
+            m.put("confusionMatrix", matrix); // rows: actual class, columns: predicted class
+        } else { // a million mostly-zero counts for 1,000 classes: the cells that are not zero instead
+            m.put("confusionCells", cells(cm.nonZero()));
+        }
+        m.put("mostConfused", cells(cm.mostConfused(TOP)));
         return m;
+    }
+
+    /** Cells as {@code {"actual", "predicted", "count"}} objects. */
+    private static List<Object> cells(List<ConfusionMatrix.Cell> cells) {
+        List<Object> out = new ArrayList<>();
+        for (ConfusionMatrix.Cell cell : cells) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("actual", cell.actual());
+            m.put("predicted", cell.predicted());
+            m.put("count", cell.count());
+            out.add(m);
+        }
+        return out;
     }
 
     /**
@@ -138,17 +166,50 @@ public final class EvaluationReport {
 
     /**
      * Summary lines, then the confusion matrix (rows actual, columns predicted), then a
-     * per-class precision/recall/F1/support table closed by the macro averages.
+     * per-class precision/recall/F1/support table closed by the macro averages. Beyond
+     * {@link #TABLE_MATRIX_MAX} classes the matrix gives way to the {@link #TOP} most confused
+     * pairs, and beyond {@link #TABLE_CLASSES_MAX} the class table to the {@link #TOP} classes of
+     * lowest F1: the JSON holds all of it.
      */
     public String toTable() {
         int k = cm.classes();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "rows          %d%n", rows));
+        sb.append(String.format(Locale.ROOT, "classes       %d%n", k));
         sb.append(String.format(Locale.ROOT, "accuracy      %.4f (%.2f%%)%n", accuracy(), 100 * accuracy()));
         sb.append(String.format(Locale.ROOT, "mean loss     %.4f%n", meanLoss()));
         sb.append(String.format(Locale.ROOT, "macro P/R/F1  %.4f / %.4f / %.4f%n%n",
                 macroPrecision(), macroRecall(), macroF1()));
+        if (k <= TABLE_MATRIX_MAX) {
+            matrixTable(sb);
+        } else {
+            confusedTable(sb);
+        }
+        sb.append(System.lineSeparator());
+        int sw = Math.max(String.valueOf(rows).length(), "support".length());
+        List<Integer> shown = new ArrayList<>();
+        for (int c = 0; c < k; c++) {
+            shown.add(c);
+        }
+        if (k > TABLE_CLASSES_MAX) {
+            shown.sort(java.util.Comparator.comparingDouble((Integer c) -> cm.f1(c)).thenComparingInt(c -> c));
+            shown = shown.subList(0, TOP);
+            sb.append("the ").append(TOP).append(" classes of lowest F1 (all ").append(k)
+                    .append(" are in the JSON report)").append(System.lineSeparator());
+        }
+        sb.append(String.format(Locale.ROOT, "%-7s %9s %9s %9s %" + sw + "s%n",
+                "class", "precision", "recall", "f1", "support"));
+        for (int c : shown) {
+            sb.append(String.format(Locale.ROOT, "%-7d %9.4f %9.4f %9.4f %" + sw + "d%n",
+                    c, cm.precision(c), cm.recall(c), cm.f1(c), cm.support(c)));
+        }
+        sb.append(String.format(Locale.ROOT, "%-7s %9.4f %9.4f %9.4f %" + sw + "d%n",
+                "macro", macroPrecision(), macroRecall(), macroF1(), rows));
+        return sb.toString();
+    }
 
+    private void matrixTable(StringBuilder sb) {
+        int k = cm.classes();
         int w = Math.max(String.valueOf(Math.max(k - 1, maxCount())).length(), 3) + 2;
         String label = "actual\\pred";
         sb.append("confusion matrix (rows: actual, columns: predicted)").append(System.lineSeparator());
@@ -164,18 +225,21 @@ public final class EvaluationReport {
             }
             sb.append(System.lineSeparator());
         }
-        sb.append(System.lineSeparator());
+    }
 
-        int sw = Math.max(String.valueOf(rows).length(), "support".length());
-        sb.append(String.format(Locale.ROOT, "%-7s %9s %9s %9s %" + sw + "s%n",
-                "class", "precision", "recall", "f1", "support"));
-        for (int c = 0; c < k; c++) {
-            sb.append(String.format(Locale.ROOT, "%-7d %9.4f %9.4f %9.4f %" + sw + "d%n",
-                    c, cm.precision(c), cm.recall(c), cm.f1(c), cm.support(c)));
+    private void confusedTable(StringBuilder sb) {
+        List<ConfusionMatrix.Cell> top = cm.mostConfused(TOP);
+        sb.append("most confused pairs (").append(cm.classes()).append(" classes: the matrix is in the JSON report)")
+                .append(System.lineSeparator());
+        if (top.isEmpty()) {
+            sb.append("none: every row is predicted right").append(System.lineSeparator());
+            return;
         }
-        sb.append(String.format(Locale.ROOT, "%-7s %9.4f %9.4f %9.4f %" + sw + "d%n",
-                "macro", macroPrecision(), macroRecall(), macroF1(), rows));
-        return sb.toString();
+        sb.append(String.format(Locale.ROOT, "%7s %9s %9s %9s%n", "actual", "predicted", "rows", "of actual"));
+        for (ConfusionMatrix.Cell c : top) {
+            sb.append(String.format(Locale.ROOT, "%7d %9d %9d %8.1f%%%n", c.actual(), c.predicted(), c.count(),
+                    100.0 * c.count() / Math.max(1, cm.support(c.actual()))));
+        }
     }
 
     private long maxCount() {

@@ -67,7 +67,7 @@ public final class Evaluator {
         void add(Predictor predictor, Shard shard, int[] order) {
             int n = order == null ? shard.rows() : order.length;
             int k = predictor.spec().outputSize();
-            byte[] labels = new byte[Predictor.CHUNK];
+            short[] labels = new short[Predictor.CHUNK];
             BatchStats stats = new BatchStats();
             for (int at = 0; at < n; at += Predictor.CHUNK) {
                 int end = Math.min(n, at + Predictor.CHUNK);

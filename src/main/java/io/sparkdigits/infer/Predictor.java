@@ -64,7 +64,7 @@ public final class Predictor implements Serializable {
      * {@code shard} (rows {@code from .. to} if {@code order} is null), at most {@link #CHUNK};
      * their labels go to {@code labels}.
      */
-    public float[] probabilities(Shard shard, int[] order, int from, int to, byte[] labels) {
+    public float[] probabilities(Shard shard, int[] order, int from, int to, short[] labels) {
         ensureBuffers();
         shard.gather(order, from, to, scale, x, labels);
         return probabilities(to - from);

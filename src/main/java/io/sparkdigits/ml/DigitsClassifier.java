@@ -3,6 +3,7 @@ package io.sparkdigits.ml;
 import io.sparkdigits.data.BadInputException;
 import io.sparkdigits.data.DigitData;
 import io.sparkdigits.data.Augment;
+import io.sparkdigits.data.Labels;
 import io.sparkdigits.model.Model;
 import io.sparkdigits.nn.Activation;
 import io.sparkdigits.nn.NetworkSpec;
@@ -14,6 +15,9 @@ import io.sparkdigits.train.TrainJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.BinaryAttribute;
+import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.BooleanParam;
@@ -69,6 +73,7 @@ public final class DigitsClassifier
     private final DoubleArrayParam dropout;
     private final Param<String> augment;
     private final IntParam earlyStopping;
+    private final IntParam numClasses;
 
     public DigitsClassifier() {
         this((Void) null);
@@ -121,7 +126,12 @@ public final class DigitsClassifier
         earlyStopping = new IntParam(this, "earlyStopping", "stop after this many epochs without a lower loss on the"
                 + " validation fraction and keep the best epoch's weights; needs validationFraction (unset: the preset's)",
                 ParamValidators.inRange(1, 1_000_000));
+        numClasses = new IntParam(this, "numClasses", "the number of classes, " + Labels.MIN_CLASSES + " to "
+                + Labels.MAX_CLASSES + ": labels are 0..K-1; 0 = from the label column's metadata (as StringIndexer"
+                + " writes it), else its largest value + 1", valid((Object k) -> (Integer) k == Labels.FROM_DATA
+                || Labels.checkCount((Integer) k) == null));
         setDefault(preset, "default");
+        setDefault(numClasses, Labels.FROM_DATA);
     }
 
     /** A validator Spark can ship with the stage: Params are serialised with it. */
@@ -249,6 +259,10 @@ public final class DigitsClassifier
         return earlyStopping;
     }
 
+    public IntParam numClasses() {
+        return numClasses;
+    }
+
     public DigitsClassifier setPreset(String value) {
         return (DigitsClassifier) set(preset, value);
     }
@@ -323,6 +337,15 @@ public final class DigitsClassifier
 
     public DigitsClassifier setEarlyStopping(int value) {
         return (DigitsClassifier) set(earlyStopping, value);
+    }
+
+    /** The number of classes; 0 until set means the data decides. */
+    public DigitsClassifier setNumClasses(int value) {
+        return (DigitsClassifier) set(numClasses, value);
+    }
+
+    public int getNumClasses() {
+        return (Integer) $(numClasses);
     }
 
     public String getPreset() {
@@ -435,7 +458,7 @@ public final class DigitsClassifier
         SparkSession spark = dataset.sparkSession();
         DigitData data;
         try {
-            data = FrameRows.load(dataset, getLabelCol(), getFeaturesCol(), TrainJob.CLASSES,
+            data = FrameRows.load(dataset, getLabelCol(), getFeaturesCol(), classes(dataset.schema()),
                     TrainJob.partitions(spark, cfg));
         } catch (BadInputException e) { // spark.ml reports bad input as IllegalArgumentException
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -444,11 +467,34 @@ public final class DigitsClassifier
             TrainJob.Paths paths = new TrainJob.Paths("DataFrame", null, null, null, 0, false, false);
             Model model = TrainJob.train(spark, cfg, paths, data, null, JobDeadline.none(spark.sparkContext()));
             return copyValues(new DigitsClassificationModel(uid(), model), ParamMap.empty());
+        } catch (BadInputException e) { // data that makes no classifier (one class) or settings that do not fit it
+            throw new IllegalArgumentException(e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
             data.release();
         }
+    }
+
+    /**
+     * {@code numClasses} if set, else what the label column's metadata says (a nominal attribute,
+     * as {@code StringIndexer} writes), else {@link Labels#FROM_DATA}: the largest label + 1, found
+     * by the load's own summary job.
+     */
+    private int classes(StructType schema) {
+        if (getNumClasses() != Labels.FROM_DATA) {
+            return getNumClasses();
+        }
+        Attribute a = Attribute.fromStructField(schema.apply(getLabelCol()));
+        int k = a instanceof BinaryAttribute ? 2
+                : a instanceof NominalAttribute n && n.getNumValues().isDefined() ? (Integer) n.getNumValues().get()
+                : Labels.FROM_DATA;
+        String problem = k == Labels.FROM_DATA ? null : Labels.checkCount(k);
+        if (problem != null) {
+            throw new IllegalArgumentException("label column '" + getLabelCol() + "': its metadata has " + k
+                    + " values, but " + problem);
+        }
+        return k;
     }
 
     @Override

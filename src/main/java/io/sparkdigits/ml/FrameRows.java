@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.sparkdigits.data.BadRowException;
 import io.sparkdigits.data.DigitData;
+import io.sparkdigits.data.Labels;
 import io.sparkdigits.data.RowCursor;
 import java.util.Iterator;
 import org.apache.spark.sql.Dataset;
@@ -19,14 +20,15 @@ final class FrameRows {
     }
 
     /**
-     * @param classes labels must be integers in {@code 0 .. classes - 1}
+     * @param classes labels must be integers in {@code 0 .. classes - 1}, or {@link Labels#FROM_DATA}
      */
     static DigitData load(Dataset<?> frame, String labelCol, String featuresCol, int classes, int partitions) {
         FeatureColumns.label(frame.schema(), labelCol);
         int width = width(frame, featuresCol);
         Dataset<Row> rows = frame.select(col(labelCol).cast("double"), col(featuresCol));
         Cursors cursors = new Cursors(labelCol, featuresCol, classes);
-        return DigitData.fromRows(rows.javaRDD(), cursors, width, partitions, "DataFrame column '" + featuresCol + "'");
+        return DigitData.fromRows(rows.javaRDD(), cursors, width, partitions, "DataFrame column '" + featuresCol + "'",
+                classes);
     }
 
     /** Values per row: from the column's metadata if it says, else from the first row. */
@@ -84,8 +86,9 @@ final class FrameRows {
                 return "label column '" + cols.labelCol() + "' is null";
             }
             double v = row.getDouble(0);
-            if (!(v >= 0 && v < cols.classes() && v == Math.rint(v))) {
-                return "label column '" + cols.labelCol() + "': " + v + " is not an integer in 0.." + (cols.classes() - 1);
+            String problem = Labels.problem(v, cols.classes());
+            if (problem != null) {
+                return "label column '" + cols.labelCol() + "': " + problem;
             }
             label = (int) v;
             return null;

@@ -69,13 +69,13 @@ public final class Mlp {
      *
      * @param y      labels, read from {@code y[yOff .. yOff + rows)}
      */
-    public static void accumulateGradient(NetworkSpec spec, float[] params, float[] x, byte[] y, int yOff,
+    public static void accumulateGradient(NetworkSpec spec, float[] params, float[] x, short[] y, int yOff,
                                           int rows, float[] grad, Workspace ws, BatchStats stats) {
         accumulateGradient(spec, params, x, y, yOff, rows, grad, ws, stats, null);
     }
 
     /** As above, training with dropout when {@code dropout} is not null. */
-    public static void accumulateGradient(NetworkSpec spec, float[] params, float[] x, byte[] y, int yOff,
+    public static void accumulateGradient(NetworkSpec spec, float[] params, float[] x, short[] y, int yOff,
                                           int rows, float[] grad, Workspace ws, BatchStats stats,
                                           Dropout.Masks dropout) {
         float[] delta = forward(spec, params, x, rows, ws, dropout);

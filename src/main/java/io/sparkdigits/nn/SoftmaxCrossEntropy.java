@@ -36,7 +36,7 @@ public final class SoftmaxCrossEntropy {
      *
      * @param stats receives the summed loss {@code -ln p[y]}, the correct count and the row count
      */
-    public static void lossAndDelta(float[] p, byte[] y, int labelOff, int rows, int k, BatchStats stats) {
+    public static void lossAndDelta(float[] p, short[] y, int labelOff, int rows, int k, BatchStats stats) {
         double loss = 0;
         long correct = 0;
         for (int r = 0; r < rows; r++) {

@@ -80,10 +80,17 @@ final class Charts {
         return chart.createBufferedImage(width, height);
     }
 
+    /** Classes up to which the heatmap writes each count in its cell and names every class on the axes. */
+    static final int HEATMAP_COUNTS_MAX = 20;
+    /** Classes up to which there is a heatmap at all: beyond, a cell would be less than a few pixels. */
+    static final int HEATMAP_MAX = 100;
+    /** Classes up to which the per-class chart has a bar for every class; beyond, the ones of lowest F1. */
+    static final int BARS_MAX = 30;
+
     /**
-     * The matrix as coloured cells (rows actual, columns predicted) with each count written in its
-     * cell. Colour follows the square root of the count, so the few off-diagonal mistakes still
-     * show beside a diagonal a hundred times larger.
+     * The matrix as coloured cells (rows actual, columns predicted), with each count written in its
+     * cell up to {@link #HEATMAP_COUNTS_MAX} classes. Colour follows the square root of the count,
+     * so the few off-diagonal mistakes still show beside a diagonal a hundred times larger.
      */
     static BufferedImage heatmap(ConfusionMatrix cm, int width, int height) {
         int k = cm.classes();
@@ -102,19 +109,30 @@ final class Charts {
         }
         DefaultXYZDataset data = new DefaultXYZDataset();
         data.addSeries("counts", new double[][] {xs, ys, zs});
-        String[] names = new String[k];
-        for (int c = 0; c < k; c++) {
-            names[c] = String.valueOf(c);
+        NumberAxis x;
+        NumberAxis y;
+        if (k <= HEATMAP_COUNTS_MAX) {
+            String[] names = new String[k];
+            for (int c = 0; c < k; c++) {
+                names[c] = String.valueOf(c);
+            }
+            x = new SymbolAxis("predicted", names);
+            y = new SymbolAxis("actual", names);
+        } else { // a label for every class would overlap: numbered ticks
+            x = new NumberAxis("predicted");
+            y = new NumberAxis("actual");
+            for (NumberAxis axis : new NumberAxis[] {x, y}) {
+                axis.setRange(-0.5, k - 0.5);
+                axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            }
         }
-        SymbolAxis x = new SymbolAxis("predicted", names);
-        SymbolAxis y = new SymbolAxis("actual", names);
         y.setInverted(true);
         XYBlockRenderer r = new XYBlockRenderer();
         r.setPaintScale(new SqrtScale(max));
         XYPlot plot = new XYPlot(data, x, y, r);
         plot.setDomainGridlinesVisible(false);
         plot.setRangeGridlinesVisible(false);
-        for (int a = 0; a < k; a++) {
+        for (int a = 0; a < k && k <= HEATMAP_COUNTS_MAX; a++) {
             for (int p = 0; p < k; p++) {
                 long n = cm.count(a, p);
                 XYTextAnnotation t = new XYTextAnnotation(String.valueOf(n), p, a);
@@ -129,16 +147,21 @@ final class Charts {
         return chart.createBufferedImage(width, height);
     }
 
-    /** Precision, recall and F1 of every class, side by side. */
+    /**
+     * Precision, recall and F1 of every class side by side, or of the {@link #BARS_MAX} classes of
+     * lowest F1 (in class order) when there are more.
+     */
     static BufferedImage perClass(ConfusionMatrix cm, int width, int height) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
-        for (int c = 0; c < cm.classes(); c++) {
+        for (int c : shownClasses(cm)) {
             String label = String.valueOf(c);
             data.addValue(cm.precision(c), "precision", label);
             data.addValue(cm.recall(c), "recall", label);
             data.addValue(cm.f1(c), "F1", label);
         }
-        JFreeChart chart = ChartFactory.createBarChart("Per-class precision, recall and F1", "class", "",
+        String title = cm.classes() <= BARS_MAX ? "Per-class precision, recall and F1"
+                : "The " + BARS_MAX + " classes of lowest F1";
+        JFreeChart chart = ChartFactory.createBarChart(title, "class", "",
                 data, PlotOrientation.VERTICAL, true, false, false);
         style(chart);
         CategoryPlot plot = chart.getCategoryPlot();
@@ -148,14 +171,32 @@ final class Charts {
         for (int i = 0; i < 3; i++) {
             r.setSeriesPaint(i, LINES[i]);
         }
+        if (data.getColumnCount() > 12) { // side by side, the class numbers would be cut to "..."
+            plot.getDomainAxis().setCategoryLabelPositions(org.jfree.chart.axis.CategoryLabelPositions.UP_90);
+        }
         NumberAxis y = (NumberAxis) plot.getRangeAxis();
         double low = 1;
-        for (int c = 0; c < cm.classes(); c++) {
+        for (int c : shownClasses(cm)) {
             low = Math.min(low, Math.min(cm.precision(c), Math.min(cm.recall(c), cm.f1(c))));
         }
         // Good models differ in the last few points: start the axis just below the lowest bar.
         y.setRange(Math.max(0, Math.floor(low * 20 - 1) / 20), 1.0);
         return chart.createBufferedImage(width, height);
+    }
+
+    /** The classes the per-class chart shows, in class order. */
+    static List<Integer> shownClasses(ConfusionMatrix cm) {
+        List<Integer> all = new java.util.ArrayList<>();
+        for (int c = 0; c < cm.classes(); c++) {
+            all.add(c);
+        }
+        if (all.size() <= BARS_MAX) {
+            return all;
+        }
+        all.sort(java.util.Comparator.comparingDouble((Integer c) -> cm.f1(c)).thenComparingInt(c -> c));
+        List<Integer> worst = new java.util.ArrayList<>(all.subList(0, BARS_MAX));
+        worst.sort(null);
+        return worst;
     }
 
     private static void style(JFreeChart chart) {

@@ -52,7 +52,9 @@ final class HtmlPage {
                     .append(f.height()).append("\" alt=\"").append(esc(f.title())).append("\">\n<figcaption><b>")
                     .append(esc(f.title())).append(".</b> ").append(esc(f.caption())).append("</figcaption></figure>\n");
         }
-        sb.append("</div>\n<h2>Model card</h2>\n<div class=\"cards\">\n");
+        sb.append("</div>\n");
+        confused(sb, e.confusionMatrix());
+        sb.append("<h2>Model card</h2>\n<div class=\"cards\">\n");
         for (Map.Entry<String, Map<String, Object>> card : card(d).entrySet()) {
             table(sb, card.getKey(), card.getValue());
         }
@@ -128,6 +130,24 @@ final class HtmlPage {
         }
         return m;
     }
+
+    /** The pairs of classes most often mistaken for one another: a large matrix's heatmap says little. */
+    private static void confused(StringBuilder sb, io.sparkdigits.eval.ConfusionMatrix cm) {
+        var top = cm.mostConfused(MOST_CONFUSED);
+        if (top.isEmpty()) {
+            return;
+        }
+        sb.append("<h2>Most confused classes</h2>\n<table id=\"most-confused\">\n<tr><th>actual</th><th>predicted as</th>"
+                + "<th>rows</th><th>of the actual class</th></tr>\n");
+        for (var c : top) {
+            sb.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%d</td><td>%,d</td><td>%.1f%%</td></tr>%n",
+                    c.actual(), c.predicted(), c.count(), 100.0 * c.count() / Math.max(1, cm.support(c.actual()))));
+        }
+        sb.append("</table>\n");
+    }
+
+    /** Rows of the most-confused table. */
+    static final int MOST_CONFUSED = 10;
 
     private static void history(StringBuilder sb, ReportData d) {
         List<Map<String, Object>> h = d.history();

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Which figures a report has and how each is drawn from the {@link ReportData}: learning curves
- * when the model has a training history, the confusion heatmap and per-class bars always, the
+ * when the model has a training history, the confusion heatmap up to
+ * {@value Charts#HEATMAP_MAX} classes and per-class bars always, the
  * mistake and correct grids when there are such rows, and the first layer's weights.
  */
 final class ReportFigures {
@@ -36,11 +37,18 @@ final class ReportFigures {
             }
         }
         var cm = d.evaluation().confusionMatrix();
-        out.put(new Figure("confusion.png", HEATMAP_SIZE, HEATMAP_SIZE, "Confusion matrix",
-                "Counts of rows by actual class (rows) and predicted class (columns); colour by the square root"
-                        + " of the count."), Charts.heatmap(cm, HEATMAP_SIZE, HEATMAP_SIZE));
+        if (cm.classes() <= Charts.HEATMAP_MAX) { // beyond, the page's table of most confused pairs stands for it
+            out.put(new Figure("confusion.png", HEATMAP_SIZE, HEATMAP_SIZE, "Confusion matrix",
+                    "Counts of rows by actual class (rows) and predicted class (columns); colour by the square root"
+                            + " of the count" + (cm.classes() > Charts.HEATMAP_COUNTS_MAX ? " (too many classes to"
+                            + " write the counts: see the most confused pairs below)." : ".")),
+                    Charts.heatmap(cm, HEATMAP_SIZE, HEATMAP_SIZE));
+        }
         out.put(new Figure("per-class.png", CURVE_WIDTH, CURVE_HEIGHT, "Per-class metrics",
-                "Precision, recall and F1 of each digit."), Charts.perClass(cm, CURVE_WIDTH, CURVE_HEIGHT));
+                cm.classes() <= Charts.BARS_MAX ? "Precision, recall and F1 of each class."
+                        : "Precision, recall and F1 of the " + Charts.BARS_MAX + " classes of lowest F1, of "
+                        + cm.classes() + " (every class is in report.json)."),
+                Charts.perClass(cm, CURVE_WIDTH, CURVE_HEIGHT));
         int values = d.model().spec().inputSize();
         if (!d.mistakes().isEmpty()) {
             grid(out, "mistakes.png", "Most confident mistakes", d.mistakes(), values,

@@ -56,7 +56,7 @@ final class SampleCollector {
         void scan(Predictor predictor, Shard shard, int partition) {
             int k = predictor.spec().outputSize();
             int cols = shard.cols();
-            byte[] labels = new byte[Predictor.CHUNK];
+            short[] labels = new short[Predictor.CHUNK];
             for (int at = 0; at < shard.rows(); at += Predictor.CHUNK) {
                 int end = Math.min(shard.rows(), at + Predictor.CHUNK);
                 float[] p = predictor.probabilities(shard, null, at, end, labels);

@@ -34,8 +34,9 @@ final class ScoredSplit implements Serializable {
     private long skipped;
     private BadRowException badRow;
     private int[] ordinals = new int[Predictor.CHUNK];
-    private byte[] labels;
-    private byte[] predictions = new byte[Predictor.CHUNK];
+    /** Shorts: up to 1,000 classes (data.Labels), two bytes a row. */
+    private short[] labels;
+    private short[] predictions = new short[Predictor.CHUNK];
     private float[] confidences = new float[Predictor.CHUNK];
     /** {@code classes} per row when asked for, else null. */
     private float[] probabilities;
@@ -45,7 +46,7 @@ final class ScoredSplit implements Serializable {
         this.file = file;
         this.block = block;
         this.classes = classes;
-        this.labels = labeled ? new byte[Predictor.CHUNK] : null;
+        this.labels = labeled ? new short[Predictor.CHUNK] : null;
         this.probabilities = probabilities ? new float[Predictor.CHUNK * classes] : null;
     }
 
@@ -67,7 +68,7 @@ final class ScoredSplit implements Serializable {
         float[] values = new float[cols];
         float[] x = predictor.inputBuffer();
         int[] chunkOrdinals = new int[Predictor.CHUNK];
-        byte[] chunkLabels = new byte[Predictor.CHUNK];
+        short[] chunkLabels = new short[Predictor.CHUNK];
         ScoredSplit split = null;
         int n = 0;
         while (cursor.next(values)) {
@@ -92,7 +93,7 @@ final class ScoredSplit implements Serializable {
                 x[n * cols + c] = values[c] * scale;
             }
             chunkOrdinals[n] = (int) cursor.ordinal();
-            chunkLabels[n] = (byte) cursor.label();
+            chunkLabels[n] = (short) cursor.label();
             if (++n == Predictor.CHUNK) {
                 split.add(predictor, n, chunkOrdinals, chunkLabels);
                 n = 0;
@@ -105,7 +106,7 @@ final class ScoredSplit implements Serializable {
     }
 
     /** Scores the first {@code n} rows of the predictor's input buffer and appends them. */
-    private void add(Predictor predictor, int n, int[] chunkOrdinals, byte[] chunkLabels) {
+    private void add(Predictor predictor, int n, int[] chunkOrdinals, short[] chunkLabels) {
         if (n == 0) {
             return;
         }
@@ -123,7 +124,7 @@ final class ScoredSplit implements Serializable {
             int best = SoftmaxCrossEntropy.argmax(p, r * classes, classes);
             int at = scored + r;
             ordinals[at] = chunkOrdinals[r];
-            predictions[at] = (byte) best;
+            predictions[at] = (short) best;
             confidences[at] = p[r * classes + best];
             if (labels != null) {
                 labels[at] = chunkLabels[r];
@@ -156,9 +157,9 @@ final class ScoredSplit implements Serializable {
                 row.add(file);
                 row.add(base + ordinals[i]);
                 if (labels != null) {
-                    row.add(labels[i] & 0xFF);
+                    row.add((int) labels[i]);
                 }
-                row.add(predictions[i] & 0xFF);
+                row.add((int) predictions[i]);
                 row.add(confidences[i]);
                 if (probabilities != null) {
                     for (int c = 0; c < classes; c++) {

@@ -122,7 +122,7 @@ public final class PartitionGradient implements Serializable {
         private static final ThreadLocal<Scratch> LOCAL = new ThreadLocal<>();
         final NetworkSpec spec;
         final float[] x;
-        final byte[] y = new byte[CHUNK];
+        final short[] y = new short[CHUNK];
         final long[] seeds = new long[CHUNK];
         final Mlp.Workspace workspace;
         private Augment.Scratch augment;

@@ -152,6 +152,28 @@ public record TrainConfig(String preset, int[] hidden, Activation activation, St
                 batch, e, seed, partitions, validation, layers, shape, dropout, augment, earlyStopping);
     }
 
+    /**
+     * These settings for {@code classes} classes. Only a preset's own layer syntax names a class
+     * count (the {@code cnn} preset ends with the ten digits): its output layer follows the data.
+     * Layers given explicitly end with the number of classes already, and are checked against it
+     * when the network is built; widths ({@code hidden}) never include the output.
+     */
+    public TrainConfig forClasses(int classes) {
+        String own;
+        try {
+            own = preset(preset).layers();
+        } catch (IllegalArgumentException e) { // settings made in code under a name of their own
+            return this;
+        }
+        if (layers == null || !layers.equals(own)) {
+            return this;
+        }
+        String output = layers.substring(0, layers.lastIndexOf(',') + 1) + classes;
+        return new TrainConfig(preset, hidden, activation, optimizer, learningRate, momentum, nesterov, weightDecay,
+                schedule, batchSize, epochs, seed, partitions, validation, output, shape, dropout, augment,
+                earlyStopping);
+    }
+
     /** Dense layer widths from input to output. */
     public int[] widths(int inputs, int classes) {
         int[] sizes = new int[hidden.length + 2];

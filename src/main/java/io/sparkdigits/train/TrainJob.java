@@ -3,6 +3,7 @@ package io.sparkdigits.train;
 import io.sparkdigits.data.BadInputException;
 import io.sparkdigits.data.DigitData;
 import io.sparkdigits.data.JobDescription;
+import io.sparkdigits.data.Labels;
 import io.sparkdigits.eval.EvaluationReport;
 import io.sparkdigits.eval.Evaluator;
 import io.sparkdigits.model.Model;
@@ -26,8 +27,6 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class TrainJob {
     private static final Logger LOG = LogManager.getLogger(TrainJob.class);
-    /** MNIST has ten digits; labels outside 0..9 are rejected when loading. */
-    public static final int CLASSES = 10;
 
     /**
      * Where data comes from and results go; {@code overwrite} lets the model and the checkpoints
@@ -63,6 +62,8 @@ public final class TrainJob {
     }
 
     /**
+     * @param dataOptions how to read the data; its number of classes is the run's K, or
+     *                    {@link Labels#FROM_DATA} for the training data's largest label + 1
      * @param stepTimeout seconds one training step (or one evaluation pass) may take before the
      *                    run fails, {@code <= 0} for no limit; see {@link JobDeadline}
      */
@@ -70,7 +71,8 @@ public final class TrainJob {
                             long stepTimeout, Monitor monitor) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         int partitions = partitions(spark, cfg);
-        DigitData.Options opts = new DigitData.Options(dataOptions.header(), dataOptions.skipBadRows(), partitions, CLASSES);
+        DigitData.Options opts = new DigitData.Options(dataOptions.header(), dataOptions.skipBadRows(), partitions,
+                dataOptions.classes());
         long loadStart = System.nanoTime();
         DigitData train = DigitData.load(spark, paths.train(), opts, -1);
         LOG.info(String.format(Locale.ROOT, "loaded %s: %s; %,d rows in %d partitions, %,d bytes cached, %.1f s%s",
@@ -80,14 +82,19 @@ public final class TrainJob {
             System.err.println("warning: skipped " + train.skipped() + " bad rows of " + paths.train()
                     + " (first: " + train.firstSkipped() + ")");
         }
-        DigitData test = paths.test() == null ? null : DigitData.load(spark, paths.test(), opts, train.width());
-        if (test != null) {
-            LOG.info("loaded " + paths.test() + ": " + test.summary().describe());
-        }
+        DigitData test = null;
         DigitData validation = null;
         try {
+            int classes = train.classes();
+            LOG.info("classes: " + classes + (opts.classes() == Labels.FROM_DATA
+                    ? " (the training data's largest label + 1)" : ""));
+            opts = opts.withClasses(classes);
+            test = paths.test() == null ? null : loadMore(spark, paths.test(), opts, train, dataOptions.classes());
+            if (test != null) {
+                LOG.info("loaded " + paths.test() + ": " + test.summary().describe());
+            }
             if (paths.validation() != null) {
-                validation = DigitData.load(spark, paths.validation(), opts, train.width());
+                validation = loadMore(spark, paths.validation(), opts, train, dataOptions.classes());
                 LOG.info("loaded " + paths.validation() + " for validation: " + validation.summary().describe());
             }
             Model model = train(spark, cfg, paths, train, validation, test,
@@ -101,6 +108,23 @@ public final class TrainJob {
                     d.release();
                 }
             }
+        }
+    }
+
+    /**
+     * Loads test or validation data with the training data's width and classes; a label beyond
+     * classes that the training data decided says so.
+     */
+    private static DigitData loadMore(SparkSession spark, String path, DigitData.Options opts, DigitData train,
+                                      int classesGiven) {
+        try {
+            return DigitData.load(spark, path, opts, train.width());
+        } catch (BadInputException e) {
+            if (classesGiven != Labels.FROM_DATA || !e.getMessage().contains(": label ")) {
+                throw e;
+            }
+            throw new BadInputException(e.getMessage() + " (the training data's labels make " + opts.classes()
+                    + " classes; give --classes K if there are more)", e);
         }
     }
 
@@ -128,8 +152,9 @@ public final class TrainJob {
                               DigitData test, JobDeadline deadline, Monitor monitor) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         TrainSetup setup;
+        int classes = train.classes();
         try {
-            setup = TrainSetup.of(cfg, train.width(), train.rowsPerPartition(), train.maxValue(), CLASSES);
+            setup = TrainSetup.of(cfg, train.width(), train.rowsPerPartition(), train.maxValue(), classes);
         } catch (IllegalArgumentException e) {
             // Settings that do not fit the data (an image layer on rows that are no image, a shape of
             // another size): the user's to fix, said in one line.
@@ -205,6 +230,7 @@ public final class TrainJob {
         m.put("train", paths.train());
         m.put("trainFiles", train.summary().describe());
         m.put("trainRows", train.rows());
+        m.put("classes", train.classes());
         m.put("skippedRows", train.skipped());
         m.put("partitions", train.partitions());
         m.put("cachedInputBytes", train.inputBytes());

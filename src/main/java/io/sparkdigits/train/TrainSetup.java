@@ -22,8 +22,10 @@ public record TrainSetup(TrainConfig config, NetworkSpec spec, RowSplit split, B
      * @param width            values per row
      * @param rowsPerPartition rows of every training partition
      * @param maxValue         the largest input value: above 1 means 0..255 pixels, scaled by 1/255
+     * @param classes          the number of classes: the output layer's width
      */
-    public static TrainSetup of(TrainConfig requested, int width, long[] rowsPerPartition, float maxValue, int classes) {
+    public static TrainSetup of(TrainConfig asked, int width, long[] rowsPerPartition, float maxValue, int classes) {
+        TrainConfig requested = asked.forClasses(classes);
         NetworkSpec spec = requested.network(width, classes);
         RowSplit split = new RowSplit(requested.seed(), requested.validation());
         long trainRows = 0;

@@ -104,7 +104,7 @@ final class BenchContext implements AutoCloseable {
 
     DigitData loadOurs(String path) {
         return DigitData.load(spark, path,
-                new DigitData.Options(CsvLayout.Header.AUTO, false, partitions, TrainJob.CLASSES), -1);
+                new DigitData.Options(CsvLayout.Header.AUTO, false, partitions, 10), -1);
     }
 
     /** MLlib's load: read, assemble, {@code cache()} and {@code count()} to materialise the cache. */

@@ -198,7 +198,7 @@ final class ConvKernelBench {
         final NetworkSpec spec;
         final float[] params;
         final float[] x;
-        final byte[] y = new byte[ROWS];
+        final short[] y = new short[ROWS];
         /** The gradient of the pass, summed over its rows: what {@code Mlp.accumulateGradient} adds. */
         final float[] grad;
         final float[][] acts;
@@ -286,7 +286,7 @@ final class ConvKernelBench {
         }
 
         /** The first {@link #ROWS} rows of a {@code label,pixels...} CSV with a header, pixels scaled to 0..1. */
-        private static float[] readRows(Path csv, byte[] y) {
+        private static float[] readRows(Path csv, short[] y) {
             float[] x = new float[ROWS * 784];
             try (BufferedReader in = Files.newBufferedReader(csv)) {
                 String line = in.readLine();
@@ -296,7 +296,7 @@ final class ConvKernelBench {
                     if (f.length != 785) {
                         throw new IllegalStateException(csv + " row " + (r + 1) + ": expected a label and 784 pixels");
                     }
-                    y[r] = Byte.parseByte(f[0].trim());
+                    y[r] = Short.parseShort(f[0].trim());
                     for (int p = 0; p < 784; p++) {
                         x[r * 784 + p] = Float.parseFloat(f[p + 1]) / 255f;
                     }

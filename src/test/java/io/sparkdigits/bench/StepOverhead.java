@@ -63,12 +63,12 @@ public final class StepOverhead {
     private static Shard randomShard(int p) {
         SplittableRandom r = new SplittableRandom(p + 1);
         byte[] px = new byte[1000 * 784];
-        byte[] labels = new byte[1000];
+        short[] labels = new short[1000];
         for (int i = 0; i < px.length; i++) {
             px[i] = (byte) (r.nextInt(5) == 0 ? r.nextInt(256) : 0);
         }
         for (int i = 0; i < labels.length; i++) {
-            labels[i] = (byte) r.nextInt(10);
+            labels[i] = (short) r.nextInt(10);
         }
         return Shard.ofBytes(1000, 784, labels, px);
     }

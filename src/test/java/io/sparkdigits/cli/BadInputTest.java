@@ -71,7 +71,8 @@ class BadInputTest {
         assertRejected(train(withLine("big.csv", 40, row("4", 100, "300"))), "big.csv: line 40", "column 102", "above 255");
         assertRejected(train(withLine("neg.csv", 41, row("4", 3, "-1"))), "neg.csv: line 41", "negative");
         assertRejected(train(withLine("nan.csv", 42, row("4", 3, "NaN"))), "nan.csv: line 42", "not finite");
-        assertRejected(train(withLine("label.csv", 43, row("12", 3, "0"))), "label.csv: line 43", "label 12 is outside 0..9");
+        assertRejected(train(withLine("label.csv", 43, row("12", 3, "0")), "--classes", "10"), "label.csv: line 43",
+                "label 12 is outside 0..9");
         assertRejected(train(withLine("text.csv", 44, row("4", 9, "dark"))), "text.csv: line 44", "value 'dark' is not a number");
     }
 

@@ -36,7 +36,9 @@ class OptionsTest {
         assertUsageError("--epochs must be between 1", "train", "--train", "a", "--model", "m", "--epochs", "0");
         assertUsageError("--lr must be positive", "train", "--train", "a", "--model", "m", "--lr", "0");
         assertUsageError("--validation must be between", "train", "--train", "a", "--model", "m", "--validation", "1.5");
-        assertUsageError("--layers must end with 10", "train", "--train", "a", "--model", "m", "--layers", "784,64,9");
+        assertUsageError("--layers ends with the number of classes: the number of classes must be from 2 to 1000, got 1",
+                "train", "--train", "a", "--model", "m", "--layers", "784,64,1");
+        assertUsageError("--classes must be between 2 and 1000", "train", "--train", "a", "--model", "m", "--classes", "1001");
         assertUsageError("--hidden needs comma-separated positive sizes", "train", "--train", "a", "--model", "m", "--hidden", "64,x");
         assertUsageError("unknown activation 'swish'", "train", "--train", "a", "--model", "m", "--activation", "swish");
         assertUsageError("--optimizer must be one of sgd, momentum, adam", "train", "--train", "a", "--model", "m", "--optimizer", "rmsprop");

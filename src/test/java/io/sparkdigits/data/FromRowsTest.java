@@ -55,7 +55,7 @@ class FromRowsTest {
     private static DigitData pack(List<float[]> rows, int splits) {
         JavaRDD<float[]> rdd = JavaSparkContext.fromSparkContext(SparkSessionExtension.spark().sparkContext())
                 .parallelize(rows, splits);
-        return DigitData.fromRows(rdd, new Cursors(), 2, 2, "test rows");
+        return DigitData.fromRows(rdd, new Cursors(), 2, 2, "test rows", 10);
     }
 
     @Test
@@ -75,7 +75,7 @@ class FromRowsTest {
             Shard s = other.shards().collect().stream().filter(x -> x.rows() > 0).findFirst().orElseThrow();
             assertFalse(s.isBytes());
             float[] x = new float[4];
-            s.gather(null, 0, 2, 1f, x, new byte[2]);
+            s.gather(null, 0, 2, 1f, x, new short[2]);
             assertArrayEquals(new float[] {-3, 300, 0.5f, 8}, x);
         } finally {
             other.release();

@@ -56,7 +56,8 @@ class LineParserTest {
         assertEquals("expected 4 fields but found 6", parse(labeled, "1,2,3,4,5,6"));
         assertEquals("column 4: the value is missing", parse(labeled, "1,2,3,"));
         assertEquals("column 3: value 'dark' is not a number", parse(labeled, "1,2,dark,4"));
-        assertEquals("column 1: label '3.5' is not an integer", parse(labeled, "3.5,2,3,4"));
+        assertEquals("column 1: label 3.5 is not an integer", parse(labeled, "3.5,2,3,4"));
+        assertEquals("column 1: label 'x' is not an integer", parse(labeled, "x,2,3,4"));
         assertEquals("column 1: label 10 is outside 0..9", parse(labeled, "10,2,3,4"));
         assertEquals("column 1: label -1 is outside 0..9", parse(labeled, "-1,2,3,4"));
         assertEquals("column 1: the label is missing", parse(labeled, ",2,3,4"));
@@ -65,5 +66,24 @@ class LineParserTest {
         assertEquals("column 3: pixel value NaN is not finite", parse(labeled, "1,2,NaN,4"));
         assertEquals("column 3: pixel value Infinity is not finite", parse(labeled, "1,2,Infinity,4"));
         assertEquals("column 2: pixel value 1.0E10 is above 255", parse(labeled, "1,9999999999,3,4"));
+    }
+
+    /** Any number of classes: 3.0 is class 3, and the bound is the one given, or 1,000 when the data decides. */
+    @Test
+    void labelsUpToTheClassesGiven() {
+        assertNull(parse(labeled, "3.0,1,2,3"));
+        assertEquals(3, labeled.label());
+        assertNull(parse(labeled, "9e0,1,2,3"));
+        assertEquals(9, labeled.label());
+        LineParser many = new LineParser(true, 3, 47);
+        assertNull(parse(many, "46,1,2,3"));
+        assertEquals(46, many.label());
+        assertEquals("column 1: label 47 is outside 0..46", parse(many, "47,1,2,3"));
+        LineParser fromData = new LineParser(true, 3, Labels.FROM_DATA);
+        assertNull(parse(fromData, "999,1,2,3"));
+        assertEquals(999, fromData.label());
+        assertEquals("column 1: label 1000 is outside 0..999 (at most 1000 classes)", parse(fromData, "1000,1,2,3"));
+        assertEquals("column 1: label 2.5 is not an integer", parse(fromData, "2.5,1,2,3"));
+        assertEquals("column 1: label NaN is not a number", parse(fromData, "NaN,1,2,3"));
     }
 }

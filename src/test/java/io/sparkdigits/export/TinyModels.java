@@ -43,7 +43,7 @@ public final class TinyModels {
         float[] params = Init.initialize(spec, 7);
         float[] grad = new float[params.length];
         float[] x = new float[BATCH * spec.inputSize()];
-        byte[] y = new byte[BATCH];
+        short[] y = new short[BATCH];
         Mlp.Workspace ws = new Mlp.Workspace(spec, BATCH);
         for (int epoch = 0; epoch < epochs; epoch++) {
             for (int from = 0; from + BATCH <= data.count(); from += BATCH) {

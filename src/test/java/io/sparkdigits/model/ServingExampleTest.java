@@ -83,7 +83,7 @@ class ServingExampleTest {
         Shard shard = Shard.ofBytes(data.count(), data.cols(), data.labels(), data.pixels());
         for (int from = 0; from < data.count(); from += Predictor.CHUNK) {
             int to = Math.min(data.count(), from + Predictor.CHUNK);
-            float[] p = predictor.probabilities(shard, null, from, to, new byte[Predictor.CHUNK]);
+            float[] p = predictor.probabilities(shard, null, from, to, new short[Predictor.CHUNK]);
             for (int r = from; r < to; r++) {
                 assertArrayEquals(Arrays.copyOfRange(p, (r - from) * 10, (r - from + 1) * 10), ours[r], "row " + r);
             }

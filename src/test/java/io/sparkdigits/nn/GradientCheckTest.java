@@ -46,7 +46,7 @@ class GradientCheckTest {
             // Some exact zeros, so that the zero-skipping path of the kernels is exercised.
             x[i] = random.nextInt(4) == 0 ? 0f : (float) random.nextDouble(-1, 1);
         }
-        byte[] y = {0, 2, 1, 2, 0};
+        short[] y = {0, 2, 1, 2, 0};
         check(spec, params, x, y, rows, new Mlp.Workspace(spec, rows, mm), null);
     }
 
@@ -78,7 +78,7 @@ class GradientCheckTest {
         float[] params = perturbed(spec, 11);
         int rows = 3;
         float[] x = Kernels.random(new SplittableRandom(5), rows * spec.inputSize(), 0.3);
-        check(spec, params, x, new byte[] {2, 0, 1}, rows, new Mlp.Workspace(spec, rows, mm), null);
+        check(spec, params, x, new short[] {2, 0, 1}, rows, new Mlp.Workspace(spec, rows, mm), null);
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -103,7 +103,7 @@ class GradientCheckTest {
             }
         }
         assertTrue(dropped > 10, "masks drop inputs: " + dropped);
-        check(spec, params, x, new byte[] {2, 0, 1, 1}, rows, new Mlp.Workspace(spec, rows, mm), masks, keep);
+        check(spec, params, x, new short[] {2, 0, 1, 1}, rows, new Mlp.Workspace(spec, rows, mm), masks, keep);
     }
 
     private static float[] perturbed(NetworkSpec spec, long seed) {
@@ -115,12 +115,12 @@ class GradientCheckTest {
         return params;
     }
 
-    private static void check(NetworkSpec spec, float[] params, float[] x, byte[] y, int rows, Mlp.Workspace ws,
+    private static void check(NetworkSpec spec, float[] params, float[] x, short[] y, int rows, Mlp.Workspace ws,
                               Dropout.Masks masks) {
         check(spec, params, x, y, rows, ws, masks, null);
     }
 
-    private static void check(NetworkSpec spec, float[] params, float[] x, byte[] y, int rows, Mlp.Workspace ws,
+    private static void check(NetworkSpec spec, float[] params, float[] x, short[] y, int rows, Mlp.Workspace ws,
                               Dropout.Masks masks, float[][][] keep) {
         float[] grad = new float[spec.numParams()];
         BatchStats stats = new BatchStats();
@@ -155,7 +155,7 @@ class GradientCheckTest {
         NetworkSpec spec = new NetworkSpec(new int[] {4, 3, 2}, activation);
         float[] params = Init.initialize(spec, 3);
         float[] x = {0.5f, -1f, 0f, 2f, 1f, 1f, -0.5f, 0.25f};
-        byte[] y = {1, 0};
+        short[] y = {1, 0};
         Mlp.Workspace ws = new Mlp.Workspace(spec, 2, mm);
         float[] both = new float[spec.numParams()];
         Mlp.accumulateGradient(spec, params, x, y, 0, 2, both, ws, new BatchStats());

@@ -259,7 +259,7 @@ class KernelTest {
     void lossAndDeltaAreCrossEntropyAndPMinusY() {
         float[] p = {0.7f, 0.2f, 0.1f, 0.1f, 0.3f, 0.6f};
         BatchStats stats = new BatchStats();
-        SoftmaxCrossEntropy.lossAndDelta(p, new byte[] {0, 1}, 0, 2, 3, stats);
+        SoftmaxCrossEntropy.lossAndDelta(p, new short[] {0, 1}, 0, 2, 3, stats);
         assertEquals(-Math.log(0.7) - Math.log(0.3), stats.lossSum(), 1e-6);
         assertEquals(1, stats.correct());
         assertEquals(2, stats.count());
@@ -270,7 +270,7 @@ class KernelTest {
     void rejectsLabelsOutsideTheClasses() {
         float[] p = {0.5f, 0.5f};
         assertThrows(IllegalArgumentException.class,
-                () -> SoftmaxCrossEntropy.lossAndDelta(p, new byte[] {2}, 0, 1, 2, new BatchStats()));
+                () -> SoftmaxCrossEntropy.lossAndDelta(p, new short[] {2}, 0, 1, 2, new BatchStats()));
     }
 
     @Test

@@ -119,12 +119,12 @@ final class ReferenceNet {
     }
 
     /** Summed cross-entropy loss of softmax(logits) over rows. */
-    static double loss(NetworkSpec spec, double[] params, float[] x, byte[] y, int rows) {
+    static double loss(NetworkSpec spec, double[] params, float[] x, short[] y, int rows) {
         return loss(spec, params, x, y, rows, null);
     }
 
     /** As above with dropout: {@code keep[r][i]} multiplies the input of stage {@code i} of row {@code r}. */
-    static double loss(NetworkSpec spec, double[] params, float[] x, byte[] y, int rows, float[][][] keep) {
+    static double loss(NetworkSpec spec, double[] params, float[] x, short[] y, int rows, float[][][] keep) {
         double total = 0;
         int n = spec.inputSize();
         for (int r = 0; r < rows; r++) {

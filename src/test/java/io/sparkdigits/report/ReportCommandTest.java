@@ -128,7 +128,7 @@ class ReportCommandTest {
             List<Shard> shards = data.shards().collect();
             Predictor predictor = new Predictor(m.spec(), m.params(), m.inputScale());
             List<Sample> all = new ArrayList<>();
-            byte[] labels = new byte[Predictor.CHUNK];
+            short[] labels = new short[Predictor.CHUNK];
             for (int p = 0; p < shards.size(); p++) {
                 Shard s = shards.get(p);
                 for (int at = 0; at < s.rows(); at += Predictor.CHUNK) {

@@ -16,7 +16,7 @@ public final class TestData {
     }
 
     /** Labels and pixel rows of a labeled CSV with a header, parsed by hand. */
-    public record Rows(byte[] labels, byte[] pixels, int count, int cols) {
+    public record Rows(short[] labels, byte[] pixels, int count, int cols) {
     }
 
     public static Rows read(Path csv) throws IOException {
@@ -30,11 +30,11 @@ public final class TestData {
             }
         }
         int cols = lines.get(0).split(",").length - 1;
-        byte[] labels = new byte[lines.size()];
+        short[] labels = new short[lines.size()];
         byte[] pixels = new byte[lines.size() * cols];
         for (int r = 0; r < lines.size(); r++) {
             String[] f = lines.get(r).split(",");
-            labels[r] = (byte) Integer.parseInt(f[0]);
+            labels[r] = (short) Integer.parseInt(f[0]);
             for (int c = 0; c < cols; c++) {
                 pixels[r * cols + c] = (byte) Integer.parseInt(f[c + 1]);
             }

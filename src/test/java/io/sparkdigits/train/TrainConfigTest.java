@@ -2,6 +2,7 @@ package io.sparkdigits.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -51,5 +52,22 @@ class TrainConfigTest {
                 null, null, null, null, null, null, null));
         assertEquals(0, mlp.dropout().length);
         assertEquals(3, TrainConfig.preset("mlp").dropout().length);
+    }
+
+    /** The cnn preset names ten classes in its layers; its output layer follows the data's K instead. */
+    @Test
+    void aPresetsOutputLayerFollowsTheClasses() {
+        TrainConfig cnn = TrainConfig.preset("cnn");
+        assertEquals("conv5x5x16,pool2,conv5x5x32,pool2,dense128,47", cnn.forClasses(47).layers());
+        assertEquals(cnn, cnn.forClasses(10));
+        assertEquals(3, TrainSetup.of(cnn, 784, new long[] {100}, 255f, 3).spec().outputSize());
+        assertEquals(1000, TrainSetup.of(TrainConfig.preset("default"), 64, new long[] {100}, 255f, 1000).spec()
+                .outputSize());
+        TrainConfig given = TrainConfig.of("cnn", new TrainConfig.Overrides(null, null, null, null, null, null, null,
+                null, null, null, null, null, null, "conv3x3x4,pool2,dense5", null, null, null, null));
+        assertEquals(given, given.forClasses(3), "layers given explicitly are the user's to match");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TrainSetup.of(given, 784, new long[] {100}, 255f, 3));
+        assertTrue(e.getMessage().contains("must end with the number of classes, 3"), e.getMessage());
     }
 }

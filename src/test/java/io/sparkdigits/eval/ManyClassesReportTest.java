@@ -1,0 +1,62 @@
+package io.sparkdigits.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What evaluate shows of 47 and 1,000 classes: bounded output, the whole in JSON. */
+class ManyClassesReportTest {
+    /** Every class right 9 times; class c mistaken for c + 1 c % 7 times. */
+    static ConfusionMatrix matrix(int k) {
+        ConfusionMatrix cm = new ConfusionMatrix(k);
+        for (int c = 0; c < k; c++) {
+            for (int i = 0; i < 9; i++) {
+                cm.add(c, c);
+            }
+            for (int i = 0; i < c % 7; i++) {
+                cm.add(c, (c + 1) % k);
+            }
+        }
+        return cm;
+    }
+
+    @Test
+    void mostConfusedPairsComeByCountThenClass() {
+        List<ConfusionMatrix.Cell> top = matrix(47).mostConfused(3);
+        assertEquals(List.of(new ConfusionMatrix.Cell(6, 7, 6), new ConfusionMatrix.Cell(13, 14, 6),
+                new ConfusionMatrix.Cell(20, 21, 6)), top);
+        assertTrue(new ConfusionMatrix(3).mostConfused(5).isEmpty());
+    }
+
+    @Test
+    void fortySevenClassesListEveryClassButNotTheMatrix() {
+        EvaluationReport r = new EvaluationReport(matrix(47), 1.0, matrix(47).total());
+        String table = r.toTable();
+        assertTrue(table.contains("most confused pairs (47 classes"), table);
+        assertFalse(table.contains("actual\\pred"), table);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("46 ")), table);
+        Map<String, Object> m = r.toMap();
+        assertEquals(47, ((List<?>) m.get("confusionMatrix")).size());
+        assertEquals(EvaluationReport.TOP, ((List<?>) m.get("mostConfused")).size());
+    }
+
+    @Test
+    void aThousandClassesKeepTheTableShortAndTheJsonSparse() {
+        ConfusionMatrix cm = matrix(1000);
+        EvaluationReport r = new EvaluationReport(cm, 1.0, cm.total());
+        String table = r.toTable();
+        assertTrue(table.lines().count() < 60, table.lines().count() + " lines");
+        assertTrue(table.contains("the 20 classes of lowest F1 (all 1000"), table);
+        Map<String, Object> m = r.toMap();
+        assertFalse(m.containsKey("confusionMatrix"));
+        List<?> cells = (List<?>) m.get("confusionCells");
+        long nonZero = 1000 + java.util.stream.IntStream.range(0, 1000).filter(c -> c % 7 != 0).count();
+        assertEquals(nonZero, cells.size());
+        assertEquals(1000, ((List<?>) m.get("perClass")).size());
+        assertTrue(r.toJson().length() < 2_000_000, "JSON of " + r.toJson().length() + " chars");
+    }
+}
