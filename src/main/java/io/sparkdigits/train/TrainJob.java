@@ -68,11 +68,31 @@ public final class TrainJob {
      */
     public static Model run(SparkSession spark, TrainConfig cfg, Paths paths, DigitData.Options dataOptions,
                             long stepTimeout, Monitor monitor) throws IOException {
+        return run(spark, cfg, paths, csv(spark, dataOptions), stepTimeout, monitor);
+    }
+
+    /**
+     * Reads one data path of a run into cached shards of {@code partitions} partitions, rows of
+     * {@code width} values ({@code -1}: as the data says) and labels in {@code 0 .. CLASSES - 1}.
+     */
+    @FunctionalInterface
+    public interface Loader {
+        DigitData load(String path, int partitions, int width);
+    }
+
+    /** The CSV reader with {@code options}' header and bad-row settings. */
+    public static Loader csv(SparkSession spark, DigitData.Options options) {
+        return (path, partitions, width) -> DigitData.load(spark, path,
+                new DigitData.Options(options.header(), options.skipBadRows(), partitions, CLASSES), width);
+    }
+
+    /** As above, reading the training, validation and test data with {@code loader}. */
+    public static Model run(SparkSession spark, TrainConfig cfg, Paths paths, Loader loader,
+                            long stepTimeout, Monitor monitor) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         int partitions = partitions(spark, cfg);
-        DigitData.Options opts = new DigitData.Options(dataOptions.header(), dataOptions.skipBadRows(), partitions, CLASSES);
         long loadStart = System.nanoTime();
-        DigitData train = DigitData.load(spark, paths.train(), opts, -1);
+        DigitData train = loader.load(paths.train(), partitions, -1);
         LOG.info(String.format(Locale.ROOT, "loaded %s: %s; %,d rows in %d partitions, %,d bytes cached, %.1f s%s",
                 paths.train(), train.summary().describe(), train.rows(), train.partitions(), train.inputBytes(),
                 seconds(loadStart), train.skipped() > 0 ? " (first bad row: " + train.firstSkipped() + ")" : ""));
@@ -80,14 +100,14 @@ public final class TrainJob {
             System.err.println("warning: skipped " + train.skipped() + " bad rows of " + paths.train()
                     + " (first: " + train.firstSkipped() + ")");
         }
-        DigitData test = paths.test() == null ? null : DigitData.load(spark, paths.test(), opts, train.width());
+        DigitData test = paths.test() == null ? null : loader.load(paths.test(), partitions, train.width());
         if (test != null) {
             LOG.info("loaded " + paths.test() + ": " + test.summary().describe());
         }
         DigitData validation = null;
         try {
             if (paths.validation() != null) {
-                validation = DigitData.load(spark, paths.validation(), opts, train.width());
+                validation = loader.load(paths.validation(), partitions, train.width());
                 LOG.info("loaded " + paths.validation() + " for validation: " + validation.summary().describe());
             }
             Model model = train(spark, cfg, paths, train, validation, test,
