@@ -9,6 +9,7 @@ import io.sparkdigits.model.Model;
 import io.sparkdigits.model.ModelStore;
 import io.sparkdigits.model.OutputGuard;
 import io.sparkdigits.infer.Predictor;
+import io.sparkdigits.ml.InputFrames;
 import org.apache.spark.sql.SparkSession;
 
 /** {@code evaluate}: a saved model on labeled data, as a table on stdout and a JSON report. */
@@ -20,17 +21,16 @@ final class EvaluateCommand implements Command {
 
     @Override
     public Options options() {
-        return OutputFlags.add(DataFlags.add(new Options(name(), "Scores labeled CSV data with a saved model: accuracy, mean loss, the confusion\n"
+        return OutputFlags.add(DataFlags.add(new Options(name(), "Scores labeled data with a saved model: accuracy, mean loss, the confusion\n"
                 + "matrix and per-class precision, recall and F1, printed and saved as JSON.")
-                .required("model", "PATH", "model directory written by train")
-                .required("data", "PATH", "labeled CSV: a file, folder or glob, plain or .gz")
+                .required("model", "PATH", "model directory written by train, or a saved spark.ml stage")
+                .required("data", "PATH", "labeled data: CSV (a file, folder or glob, plain or .gz), Parquet or an image folder")
                 .value("report", "FILE", "JSON report to write (default MODEL-evaluation.json)")));
     }
 
     @Override
     public void check(Options o) {
-        DataFlags.header(o);
-        DataFlags.skipBadRows(o);
+        DataFlags.check(o);
         OutputFlags.check(o, "report", report(o), OutputGuard.Kind.REPORT);
     }
 
@@ -42,9 +42,9 @@ final class EvaluateCommand implements Command {
     public int run(Options o, SparkSession spark) throws Exception {
         var conf = spark.sparkContext().hadoopConfiguration();
         Model model = ModelStore.load(o.string("model"), conf);
-        DigitData.Options opts = new DigitData.Options(DataFlags.header(o), DataFlags.skipBadRows(o),
-                spark.sparkContext().defaultParallelism(), model.spec().outputSize());
-        DigitData data = DigitData.load(spark, o.string("data"), opts, model.spec().inputSize());
+        DigitData data = DataFlags.loader(o, spark, InputFrames.shape(model.spec()))
+                .load(o.string("data"), spark.sparkContext().defaultParallelism(), model.spec().inputSize(),
+                        model.spec().outputSize());
         try {
             Predictor predictor = new Predictor(model.spec(), model.params(), model.inputScale());
             EvaluationReport report = JobDescription.run(spark.sparkContext(), "evaluate",

@@ -1,7 +1,8 @@
 package io.sparkdigits.cli;
 
-import io.sparkdigits.data.CsvLayout;
 import io.sparkdigits.data.DigitData;
+import io.sparkdigits.ml.InputFrames;
+import io.sparkdigits.train.TrainJob;
 import io.sparkdigits.model.Model;
 import io.sparkdigits.model.ModelStore;
 import io.sparkdigits.model.OutputGuard;
@@ -24,7 +25,7 @@ final class ReportCommand implements Command {
                 + "confusion matrix, per-class metrics, the digits it gets wrong, the first layer's weights and a\n"
                 + "model card; one folder (index.html, a PNG per figure, report.json) that opens from file://.")
                 .required("model", "PATH", "model directory written by train")
-                .required("data", "PATH", "labeled CSV: a file, folder or glob, plain or .gz")
+                .required("data", "PATH", "labeled data: CSV (a file, folder or glob, plain or .gz), Parquet or an image folder")
                 .required("output", "DIR", "report folder to write (replaced as a whole if it holds an earlier report)")
                 .value("mistakes", "N", "misclassified digits to show, most confident first (default "
                         + Reports.DEFAULT_MISTAKES + ")")
@@ -33,8 +34,7 @@ final class ReportCommand implements Command {
 
     @Override
     public void check(Options o) {
-        DataFlags.header(o);
-        DataFlags.skipBadRows(o);
+        DataFlags.check(o);
         o.integer("mistakes", Reports.DEFAULT_MISTAKES, 0, 1024);
         o.integer("correct", Reports.DEFAULT_CORRECT, 0, 1024);
         OutputFlags.check(o, "output", o.string("output"), OutputGuard.Kind.REPORT_FOLDER);
@@ -44,19 +44,19 @@ final class ReportCommand implements Command {
     public int run(Options o, SparkSession spark) throws Exception {
         var conf = spark.sparkContext().hadoopConfiguration();
         Model model = ModelStore.load(o.string("model"), conf);
-        write(spark, model, o.string("model"), o.string("data"), DataFlags.header(o), DataFlags.skipBadRows(o),
+        write(spark, model, o.string("model"), o.string("data"),
+                DataFlags.loader(o, spark, InputFrames.shape(model.spec())),
                 o.string("output"), OutputFlags.overwrite(o), o.integer("mistakes", Reports.DEFAULT_MISTAKES, 0, 1024),
                 o.integer("correct", Reports.DEFAULT_CORRECT, 0, 1024));
         return 0;
     }
 
     /** Loads {@code dataPath}, gathers the report and writes it; shared with {@code train --report}. */
-    static void write(SparkSession spark, Model model, String modelPath, String dataPath, CsvLayout.Header header,
-                      boolean skipBadRows, String output, boolean overwrite, int mistakes, int correct)
+    static void write(SparkSession spark, Model model, String modelPath, String dataPath, TrainJob.Loader loader,
+                      String output, boolean overwrite, int mistakes, int correct)
             throws IOException {
-        DigitData.Options opts = new DigitData.Options(header, skipBadRows, spark.sparkContext().defaultParallelism(),
+        DigitData data = loader.load(dataPath, spark.sparkContext().defaultParallelism(), model.spec().inputSize(),
                 model.spec().outputSize());
-        DigitData data = DigitData.load(spark, dataPath, opts, model.spec().inputSize());
         try {
             ReportData report = Reports.gather(spark, model, modelPath, data, dataPath, mistakes, correct);
             Reports.write(report, output, overwrite, spark.sparkContext().hadoopConfiguration());

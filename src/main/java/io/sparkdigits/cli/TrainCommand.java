@@ -3,6 +3,7 @@ package io.sparkdigits.cli;
 import io.sparkdigits.data.Augment;
 import io.sparkdigits.data.DigitData;
 import io.sparkdigits.data.Labels;
+import io.sparkdigits.ml.InputFrames;
 import io.sparkdigits.model.OutputGuard;
 import io.sparkdigits.nn.Activation;
 import io.sparkdigits.nn.NetworkSpec;
@@ -31,8 +32,8 @@ final class TrainCommand implements Command {
     public Options options() {
         Options o = new Options(name(), "Trains a network (dense, or convolutional on images) by synchronous mini-batch gradient\n"
                 + "descent on Spark and saves it. A preset sets every option below; options given override it.")
-                .required("train", "PATH", "labeled training CSV: a file, folder or glob, plain or .gz")
-                .value("test", "PATH", "labeled test CSV, scored after every epoch and at the end")
+                .required("train", "PATH", "labeled training data: CSV (a file, folder or glob, plain or .gz), Parquet or an image folder")
+                .value("test", "PATH", "labeled test data, scored after every epoch and at the end")
                 .required("model", "PATH", "model directory to write (any Hadoop path: file://, hdfs://, s3a://);"
                         + " replaces only a spark-digits model")
                 .value("preset", "NAME", "default (784-256-128-10 relu, adam, batch 2048), cnn (convolutional, augmented),"
@@ -57,7 +58,7 @@ final class TrainCommand implements Command {
                 .value("dropout", "RATES", "dropout rates of the inputs of the dense layers in order, e.g. 0.2,0.5")
                 .value("augment", "SPEC", "distort training images: shift=PIXELS,rotate=DEGREES,scale=FRACTION[,elastic], or none")
                 .value("validation", "FRACTION", "hold out this fraction of the training rows for validation")
-                .value("validation-data", "PATH", "labeled CSV to validate on after every epoch, instead of held-out rows")
+                .value("validation-data", "PATH", "labeled data to validate on after every epoch, instead of held-out rows")
                 .value("early-stopping", "PATIENCE", "stop after PATIENCE epochs without a lower validation loss and keep"
                         + " the best epoch's weights (needs --validation or --validation-data)")
                 .value("checkpoint-every", "N", "save a checkpoint every N epochs (to --checkpoint)")
@@ -76,8 +77,7 @@ final class TrainCommand implements Command {
     public void check(Options o) {
         config(o);
         classes(o);
-        DataFlags.header(o);
-        DataFlags.skipBadRows(o);
+        DataFlags.check(o);
         o.integer("checkpoint-every", 0, 0, 1_000_000);
         o.integer("step-timeout", DEFAULT_STEP_TIMEOUT, 0, 1_000_000);
         OutputFlags.check(o, "model", o.string("model"), OutputGuard.Kind.MODEL);
@@ -240,15 +240,17 @@ final class TrainCommand implements Command {
         TrainJob.Paths paths = new TrainJob.Paths(o.string("train"), o.string("test"), model, checkpoint(o),
                 o.integer("checkpoint-every", 0, 0, 1_000_000), o.flag("resume"), OutputFlags.overwrite(o),
                 o.string("validation-data"));
-        DigitData.Options data = new DigitData.Options(DataFlags.header(o), DataFlags.skipBadRows(o), 0, classes(o));
+        int classes = classes(o);
+        TrainJob.Loader data = DataFlags.loader(o, spark, null);
         MetricsFile metrics = o.has("metrics")
                 ? MetricsFile.open(Path.of(o.string("metrics")), o.integer("metrics-every", 0, 1, 1_000_000)) : null;
         TrainJob.Monitor monitor = new TrainJob.Monitor(new ProgressLine(System.err, ProgressLine.onTerminal()), metrics);
-        Model trained = TrainJob.run(spark, config(o), paths, data,
+        Model trained = TrainJob.run(spark, config(o), paths, data, classes,
                 o.integer("step-timeout", DEFAULT_STEP_TIMEOUT, 0, 1_000_000), monitor);
         if (o.has("report")) {
             String on = o.string("test", o.string("train"));
-            ReportCommand.write(spark, trained, model, on, data.header(), data.skipBadRows(), o.string("report"),
+            ReportCommand.write(spark, trained, model, on,
+                    DataFlags.loader(o, spark, InputFrames.shape(trained.spec())), o.string("report"),
                     OutputFlags.overwrite(o), Reports.DEFAULT_MISTAKES, Reports.DEFAULT_CORRECT);
         }
         return 0;

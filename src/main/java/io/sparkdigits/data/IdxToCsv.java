@@ -62,24 +62,30 @@ public final class IdxToCsv {
             refuseForeign(target);
         }
         try (IdxReader img = IdxReader.open(images); IdxReader lab = IdxReader.open(labels)) {
-            int[] dims = img.dims();
-            if (dims.length != 3) {
-                throw new IdxFormatException(images + ": expected images (count x rows x cols), found dimensions "
-                        + IdxReader.shape(dims, dims.length));
-            }
-            int[] labelDims = lab.dims();
-            if (labelDims.length != 1) {
-                throw new IdxFormatException(labels + ": expected labels (one dimension), found dimensions "
-                        + IdxReader.shape(labelDims, labelDims.length));
-            }
-            if (img.count() != lab.count()) {
-                throw new IdxFormatException(images + " holds " + img.count() + " images but " + labels + " holds "
-                        + lab.count() + " labels");
-            }
+            int[] dims = checkPair(img, images, lab, labels);
             long rows = limit < 0 ? img.count() : Math.min(limit, img.count());
             writeAtomically(target, overwrite, out -> writeCsv(img, lab, dims[1], dims[2], rows, out));
             return rows;
         }
+    }
+
+    /** Checks that {@code img} holds images and {@code lab} as many labels; returns the image dimensions. */
+    static int[] checkPair(IdxReader img, Path images, IdxReader lab, Path labels) throws IOException {
+        int[] dims = img.dims();
+        if (dims.length != 3) {
+            throw new IdxFormatException(images + ": expected images (count x rows x cols), found dimensions "
+                    + IdxReader.shape(dims, dims.length));
+        }
+        int[] labelDims = lab.dims();
+        if (labelDims.length != 1) {
+            throw new IdxFormatException(labels + ": expected labels (one dimension), found dimensions "
+                    + IdxReader.shape(labelDims, labelDims.length));
+        }
+        if (img.count() != lab.count()) {
+            throw new IdxFormatException(images + " holds " + img.count() + " images but " + labels + " holds "
+                    + lab.count() + " labels");
+        }
+        return dims;
     }
 
     /** As {@link #convert(Path, Path, Path, long, boolean)}, replacing only a CSV of ours. */

@@ -42,7 +42,7 @@ public final class DigitsClassificationModel
         extends ProbabilisticClassificationModel<Vector, DigitsClassificationModel> implements MLWritable {
     private static final long serialVersionUID = 1L;
     /** Where the network sits inside a saved stage. */
-    static final String MODEL_DIR = "model";
+    static final String MODEL_DIR = ModelStore.STAGE_MODEL;
 
     private String uid;
     /** Kept on the driver for saving; tasks need only the three fields below it. */

@@ -31,8 +31,21 @@ final class FrameRows {
                 classes);
     }
 
+    /**
+     * As {@link #load}, for rows read from files ({@link InputFrames}): the frame holds the
+     * columns {@code label, features, file, row, problem}, where {@code file} and {@code row} (0-based
+     * in its file, or null for one-row files such as images) locate a bad row, and {@code problem}
+     * is what the reader itself found wrong with a row, or null; {@code labelName} is what
+     * messages call the label.
+     */
+    static DigitData loadFiles(Dataset<Row> frame, String labelName, int width, int classes, int partitions,
+                               String source) {
+        Cursors cursors = new Cursors(labelName, InputFrames.FEATURES, classes);
+        return DigitData.fromRows(frame.javaRDD(), cursors, width, partitions, source, classes);
+    }
+
     /** Values per row: from the column's metadata if it says, else from the first row. */
-    private static int width(Dataset<?> frame, String featuresCol) {
+    static int width(Dataset<?> frame, String featuresCol) {
         int size = FeatureColumns.declaredSize(FeatureColumns.features(frame.schema(), featuresCol));
         if (size >= 0) {
             return size;
@@ -43,6 +56,21 @@ final class FrameRows {
         }
         Object v = first[0].get(0);
         return v instanceof org.apache.spark.ml.linalg.Vector vec ? vec.size() : first[0].getSeq(0).size();
+    }
+
+    /**
+     * What is wrong with label {@code v} of {@code column}, or null if it is an integer in
+     * {@code 0 .. classes - 1} ({@link Labels}): the label check of rows that come from a DataFrame
+     * or from Parquet and image files.
+     */
+    static String labelProblem(double v, String column, int classes) {
+        String problem = Labels.problem(v, classes);
+        return problem == null ? null : "label column '" + column + "': " + problem;
+    }
+
+    /** "FILE: row N" (1-based), or the file alone for a file that is one row (an image). */
+    static String where(String file, long row) {
+        return row < 0 ? file : file + ": row " + (row + 1);
     }
 
     private record Cursors(String labelCol, String featuresCol, int classes) implements DigitData.CursorFactory<Row> {
@@ -60,6 +88,9 @@ final class FrameRows {
         private long ordinal = -1;
         private int label;
         private String problem;
+        private boolean located;
+        private String file;
+        private long fileRow;
 
         Cursor(int split, Iterator<Row> rows, Cursors cols) {
             this.split = split;
@@ -74,6 +105,15 @@ final class FrameRows {
             }
             Row row = rows.next();
             ordinal++;
+            located = row.length() > 2;
+            if (located) {
+                file = row.getString(2);
+                fileRow = row.isNullAt(3) ? -1 : row.getLong(3);
+                problem = row.isNullAt(4) ? null : row.getString(4);
+                if (problem != null) {
+                    return true;
+                }
+            }
             problem = readLabel(row);
             if (problem == null) {
                 problem = FeatureColumns.toFloats(row.get(1), values, cols.featuresCol());
@@ -86,12 +126,11 @@ final class FrameRows {
                 return "label column '" + cols.labelCol() + "' is null";
             }
             double v = row.getDouble(0);
-            String problem = Labels.problem(v, cols.classes());
-            if (problem != null) {
-                return "label column '" + cols.labelCol() + "': " + problem;
+            String bad = labelProblem(v, cols.labelCol(), cols.classes());
+            if (bad == null) {
+                label = (int) v;
             }
-            label = (int) v;
-            return null;
+            return bad;
         }
 
         @Override
@@ -105,7 +144,15 @@ final class FrameRows {
         }
 
         @Override
+        public String file() {
+            return located ? file : null;
+        }
+
+        @Override
         public BadRowException badRow() {
+            if (located) {
+                return new BadRowException(where(file, fileRow), problem);
+            }
             return new BadRowException("row " + (ordinal + 1) + " of DataFrame partition " + split, problem);
         }
     }

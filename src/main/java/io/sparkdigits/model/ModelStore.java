@@ -72,6 +72,8 @@ public final class ModelStore {
     public static final int FORMAT_VERSION = 2;
     /** The manifest's file name inside a model directory. */
     public static final String MANIFEST = "model.json";
+    /** Where a saved spark.ml stage ({@code DigitsClassificationModel.write()}) keeps the model directory. */
+    public static final String STAGE_MODEL = "model";
     static final String WEIGHTS_FILE = "weights.bin";
     static final byte[] ARRAY_MAGIC = {'S', 'D', 'W', '1'};
     static final int ARRAY_VERSION = 1;
@@ -172,7 +174,12 @@ public final class ModelStore {
         }
         Path manifestPath = new Path(dir, MANIFEST);
         if (!fs.exists(manifestPath)) {
-            throw new ModelFormatException("not a model directory: " + dir + " has no " + MANIFEST);
+            Path staged = new Path(new Path(dir, STAGE_MODEL), MANIFEST);
+            if (fs.exists(new Path(dir, "metadata")) && fs.exists(staged)) {
+                // A saved spark.ml stage keeps our model directory inside; read it where it is.
+                return load(staged.getParent().toString(), conf);
+            }
+            throw new ModelFormatException("not a model directory: " + dir + " has no " + MANIFEST + pipelineHint(fs, dir));
         }
         JsonNode root;
         try (FSDataInputStream in = fs.open(manifestPath)) {
@@ -345,6 +352,28 @@ public final class ModelStore {
     }
 
     /** Names a leftover {@code ._old-} directory from an interrupted save, if there is one. */
+    /**
+     * For a saved PipelineModel, where its spark-digits stage is: the CLI applies no other stage,
+     * so it takes the stage, not the pipeline, and says so.
+     */
+    private static String pipelineHint(FileSystem fs, Path dir) {
+        try {
+            Path stages = new Path(dir, "stages");
+            if (!fs.exists(new Path(dir, "metadata")) || !fs.isDirectory(stages)) {
+                return "";
+            }
+            for (FileStatus s : fs.listStatus(stages)) {
+                if (fs.exists(new Path(new Path(s.getPath(), STAGE_MODEL), MANIFEST))) {
+                    return " (it is a saved PipelineModel; the CLI applies none of its other stages, so give its"
+                            + " spark-digits stage: " + s.getPath() + ")";
+                }
+            }
+        } catch (IOException e) {
+            return "";
+        }
+        return "";
+    }
+
     private static String leftoverHint(FileSystem fs, Path dir) {
         try {
             Path parent = dir.getParent();

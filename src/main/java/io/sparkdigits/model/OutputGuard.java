@@ -20,14 +20,17 @@ import org.apache.hadoop.fs.Path;
  * only an output of the same kind that spark-digits wrote may be, so a mistyped path cannot wipe a
  * user's data: a model directory (its {@code model.json} names {@link ModelStore#FORMAT}), a
  * prediction directory (it holds {@link #PREDICTIONS_MARKER}), an evaluation report (a JSON object
- * whose {@code format} is {@link #REPORT_FORMAT}) or a converted CSV (its first line is the
- * {@code label,1x1,...} header convert-idx writes). An empty directory holds nothing to lose and
+ * whose {@code format} is {@link #REPORT_FORMAT}), a converted CSV (its first line is the
+ * {@code label,1x1,...} header convert-idx writes) or a converted image folder (it holds
+ * {@link #IMAGES_MARKER}). An empty directory holds nothing to lose and
  * may take a directory output. The commands ask before Spark starts; {@link AtomicPath} asks again
  * about exactly what it moved aside, so a path that changed in between is judged as it is.
  */
 public final class OutputGuard {
     /** The empty file we write into every prediction directory; Spark readers skip {@code _} names. */
     public static final String PREDICTIONS_MARKER = "_SPARK_DIGITS_PREDICTIONS";
+    /** The marker file {@code convert-idx --to png} writes into its image folder; Spark skips {@code _} names. */
+    public static final String IMAGES_MARKER = "_SPARK_DIGITS_IMAGES";
     /** The marker file {@code report} writes into its folder. */
     public static final String REPORT_MARKER = "_SPARK_DIGITS_REPORT";
     /** The {@code format} value at the top of an evaluation report. */
@@ -45,7 +48,8 @@ public final class OutputGuard {
         REPORT("a spark-digits evaluation report", false),
         CSV("a CSV written by convert-idx", false),
         ONNX("an ONNX model written by spark-digits", false),
-        REPORT_FOLDER("a spark-digits report folder", true);
+        REPORT_FOLDER("a spark-digits report folder", true),
+        IMAGE_FOLDER("an image folder written by convert-idx", true);
 
         private final String description;
         private final boolean directory;
@@ -109,6 +113,7 @@ public final class OutputGuard {
             case CSV -> isConvertedCsv(fs, p) ? null : "its first line is not the label,1x1,... header convert-idx writes";
             case ONNX -> isOurOnnx(fs, p) ? null : "it does not start as an ONNX model produced by spark-digits";
             case REPORT_FOLDER -> foreignMarked(fs, p, REPORT_MARKER);
+            case IMAGE_FOLDER -> foreignMarked(fs, p, IMAGES_MARKER);
         };
     }
 

@@ -84,22 +84,8 @@ public final class BatchScorer {
         try {
             List<ScoredSplit.Summary> splits = summaries(scored, layout, conf);
             RowKeys keys = RowKeys.of(splits);
-            AtomicPath out = AtomicPath.of(output, OutputGuard.Kind.PREDICTIONS, overwrite, conf);
-            try {
-                var writer = spark.createDataFrame(scored.flatMap(split -> split.rows(keys)),
-                        schema(labeled, classes, probs)).write().mode(SaveMode.ErrorIfExists);
-                if (s.format().equals("parquet")) {
-                    writer.parquet(out.temp().toString());
-                } else {
-                    writer.option("header", "true").csv(out.temp().toString());
-                }
-                // Spark's _SUCCESS comes from any job; this marker lets a later run know the output is ours to replace.
-                out.fs().create(new Path(out.temp(), OutputGuard.PREDICTIONS_MARKER), false).close();
-                out.commit();
-            } catch (Exception e) { // SparkException is checked, though Scala does not declare it
-                out.abort();
-                throw e;
-            }
+            write(spark, scored.flatMap(split -> split.rows(keys)), schema(labeled, classes, probs), output,
+                    s.format(), overwrite);
             long rows = splits.stream().mapToLong(ScoredSplit.Summary::scored).sum();
             long skipped = splits.stream().mapToLong(ScoredSplit.Summary::skipped).sum();
             Map<String, Long> perFile = new HashMap<>();
@@ -108,6 +94,31 @@ public final class BatchScorer {
         } finally {
             scored.unpersist(false);
             weights.destroy();
+        }
+    }
+
+    /**
+     * Writes prediction rows of {@link #schema} as a prediction output at {@code output}, in
+     * {@code format} (csv with a header, or parquet), atomically and with the marker that lets a
+     * later run replace it: shared by every input format.
+     */
+    public static void write(SparkSession spark, JavaRDD<org.apache.spark.sql.Row> rows, StructType schema,
+                             String output, String format, boolean overwrite) throws IOException {
+        AtomicPath out = AtomicPath.of(output, OutputGuard.Kind.PREDICTIONS, overwrite,
+                spark.sparkContext().hadoopConfiguration());
+        try {
+            var writer = spark.createDataFrame(rows, schema).write().mode(SaveMode.ErrorIfExists);
+            if (format.equals("parquet")) {
+                writer.parquet(out.temp().toString());
+            } else {
+                writer.option("header", "true").csv(out.temp().toString());
+            }
+            // Spark's _SUCCESS comes from any job; this marker lets a later run know the output is ours to replace.
+            out.fs().create(new Path(out.temp(), OutputGuard.PREDICTIONS_MARKER), false).close();
+            out.commit();
+        } catch (Exception e) { // SparkException is checked, though Scala does not declare it
+            out.abort();
+            throw e;
         }
     }
 
@@ -129,7 +140,11 @@ public final class BatchScorer {
         return splits;
     }
 
-    static StructType schema(boolean labeled, int classes, boolean probabilities) {
+    /**
+     * The prediction output's columns: {@code file, row, [label,] prediction, confidence[, p0..]};
+     * {@code row} is the 0-based data row in {@code file} (0 for an image, which is one row).
+     */
+    public static StructType schema(boolean labeled, int classes, boolean probabilities) {
         StructType t = new StructType().add("file", DataTypes.StringType).add("row", DataTypes.LongType);
         if (labeled) {
             t = t.add("label", DataTypes.IntegerType);

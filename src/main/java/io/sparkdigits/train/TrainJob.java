@@ -69,12 +69,36 @@ public final class TrainJob {
      */
     public static Model run(SparkSession spark, TrainConfig cfg, Paths paths, DigitData.Options dataOptions,
                             long stepTimeout, Monitor monitor) throws IOException {
+        return run(spark, cfg, paths, csv(spark, dataOptions), dataOptions.classes(), stepTimeout, monitor);
+    }
+
+    /**
+     * Reads one data path of a run into cached shards of {@code partitions} partitions, rows of
+     * {@code width} values ({@code -1}: as the data says) and labels in {@code 0 .. classes - 1}
+     * ({@link Labels#FROM_DATA}: any label up to the largest number of classes).
+     */
+    @FunctionalInterface
+    public interface Loader {
+        DigitData load(String path, int partitions, int width, int classes);
+    }
+
+    /** The CSV reader with {@code options}' header and bad-row settings. */
+    public static Loader csv(SparkSession spark, DigitData.Options options) {
+        return (path, partitions, width, classes) -> DigitData.load(spark, path,
+                new DigitData.Options(options.header(), options.skipBadRows(), partitions, classes), width);
+    }
+
+    /**
+     * As above, reading the training, validation and test data with {@code loader};
+     * {@code classesGiven} is the run's K, or {@link Labels#FROM_DATA} for the training data's
+     * largest label + 1.
+     */
+    public static Model run(SparkSession spark, TrainConfig cfg, Paths paths, Loader loader, int classesGiven,
+                            long stepTimeout, Monitor monitor) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         int partitions = partitions(spark, cfg);
-        DigitData.Options opts = new DigitData.Options(dataOptions.header(), dataOptions.skipBadRows(), partitions,
-                dataOptions.classes());
         long loadStart = System.nanoTime();
-        DigitData train = DigitData.load(spark, paths.train(), opts, -1);
+        DigitData train = loader.load(paths.train(), partitions, -1, classesGiven);
         LOG.info(String.format(Locale.ROOT, "loaded %s: %s; %,d rows in %d partitions, %,d bytes cached, %.1f s%s",
                 paths.train(), train.summary().describe(), train.rows(), train.partitions(), train.inputBytes(),
                 seconds(loadStart), train.skipped() > 0 ? " (first bad row: " + train.firstSkipped() + ")" : ""));
@@ -86,15 +110,14 @@ public final class TrainJob {
         DigitData validation = null;
         try {
             int classes = train.classes();
-            LOG.info("classes: " + classes + (opts.classes() == Labels.FROM_DATA
+            LOG.info("classes: " + classes + (classesGiven == Labels.FROM_DATA
                     ? " (the training data's largest label + 1)" : ""));
-            opts = opts.withClasses(classes);
-            test = paths.test() == null ? null : loadMore(spark, paths.test(), opts, train, dataOptions.classes());
+            test = paths.test() == null ? null : loadMore(loader, paths.test(), partitions, train, classesGiven);
             if (test != null) {
                 LOG.info("loaded " + paths.test() + ": " + test.summary().describe());
             }
             if (paths.validation() != null) {
-                validation = loadMore(spark, paths.validation(), opts, train, dataOptions.classes());
+                validation = loadMore(loader, paths.validation(), partitions, train, classesGiven);
                 LOG.info("loaded " + paths.validation() + " for validation: " + validation.summary().describe());
             }
             Model model = train(spark, cfg, paths, train, validation, test,
@@ -115,15 +138,14 @@ public final class TrainJob {
      * Loads test or validation data with the training data's width and classes; a label beyond
      * classes that the training data decided says so.
      */
-    private static DigitData loadMore(SparkSession spark, String path, DigitData.Options opts, DigitData train,
-                                      int classesGiven) {
+    private static DigitData loadMore(Loader loader, String path, int partitions, DigitData train, int classesGiven) {
         try {
-            return DigitData.load(spark, path, opts, train.width());
+            return loader.load(path, partitions, train.width(), train.classes());
         } catch (BadInputException e) {
             if (classesGiven != Labels.FROM_DATA || !e.getMessage().contains(": label ")) {
                 throw e;
             }
-            throw new BadInputException(e.getMessage() + " (the training data's labels make " + opts.classes()
+            throw new BadInputException(e.getMessage() + " (the training data's labels make " + train.classes()
                     + " classes; give --classes K if there are more)", e);
         }
     }

@@ -114,7 +114,7 @@ class EndToEndTest {
         Files.write(unlabeled, lines.stream().map(l -> l.substring(l.indexOf(',') + 1)).toList());
         Path out = dir.resolve("pred.parquet");
         Cli.Result r = Cli.run(spark, "predict", "--model", model.toString(), "--input", unlabeled.toString(),
-                "--output", out.toString(), "--format", "parquet");
+                "--output", out.toString(), "--output-format", "parquet");
         assertEquals(0, r.code(), r.toString());
         Dataset<Row> pred = spark.read().parquet(out.toString());
         assertEquals(List.of("file", "row", "prediction", "confidence"), List.of(pred.columns()));

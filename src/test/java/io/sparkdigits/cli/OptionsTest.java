@@ -44,7 +44,8 @@ class OptionsTest {
         assertUsageError("--optimizer must be one of sgd, momentum, adam", "train", "--train", "a", "--model", "m", "--optimizer", "rmsprop");
         assertUsageError("unknown preset 'big'", "train", "--train", "a", "--model", "m", "--preset", "big");
         assertUsageError("--schedule", "train", "--train", "a", "--model", "m", "--schedule", "wobbly");
-        assertUsageError("--format must be one of csv, parquet", "predict", "--model", "m", "--input", "i", "--output", "o", "--format", "json");
+        assertUsageError("--output-format must be one of csv, parquet", "predict", "--model", "m", "--input", "i", "--output", "o", "--output-format", "json");
+        assertUsageError("--format must be one of csv, parquet, image", "evaluate", "--model", "m", "--data", "d", "--format", "json");
         assertUsageError("--bad-rows must be one of fail, skip", "evaluate", "--model", "m", "--data", "d", "--bad-rows", "ignore");
     }
 

@@ -77,6 +77,15 @@ class PipelineTest {
         Cli.Result r = Cli.run(SparkSessionExtension.spark(), "evaluate", "--model", stageDir.resolve("model").toString(),
                 "--data", TestData.TEST.toString());
         assertEquals(0, r.code(), r.toString());
+        // The stage directory itself is a --model too.
+        Cli.Result direct = Cli.run(SparkSessionExtension.spark(), "evaluate", "--model", stageDir.toString(),
+                "--data", TestData.TEST.toString(), "--report", dir.resolve("stage-eval.json").toString());
+        assertEquals(0, direct.code(), direct.toString());
+        // The pipeline is not: its other stages would be skipped, so the error names the stage to give.
+        Cli.Result pipeline = Cli.run(SparkSessionExtension.spark(), "evaluate", "--model", saved.toString(),
+                "--data", TestData.TEST.toString(), "--report", dir.resolve("pipeline-eval.json").toString());
+        assertEquals(2, pipeline.code(), pipeline.toString());
+        assertTrue(pipeline.err().contains(stageDir.getFileName().toString()), pipeline.toString());
     }
 
     @Test
