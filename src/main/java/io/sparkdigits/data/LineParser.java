@@ -140,17 +140,68 @@ public final class LineParser implements Serializable {
         if (text.isEmpty()) {
             return "column " + (field + 1) + ": the value is missing";
         }
-        try {
-            return store(Float.parseFloat(text), field, out);
-        } catch (NumberFormatException e) {
+        // Float.parseFloat alone would also take "1f", "0x1p3" and NUL-padded text as numbers.
+        if (!decimal(text) && !text.matches("[+-]?(NaN|Infinity)")) {
             return "column " + (field + 1) + ": value '" + text + "' is not a number";
         }
+        return store(Float.parseFloat(text), field, out);
     }
 
-    /** The field's text, trimmed and unquoted; bytes as Latin-1, enough for numbers. */
+    /** Whether {@code s} is a decimal number: sign, digits, fraction, exponent, as in {@code -1.5e2}. */
+    static boolean decimal(String s) {
+        int i = s.startsWith("+") || s.startsWith("-") ? 1 : 0;
+        int digits = 0;
+        boolean point = false;
+        for (; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits++;
+            } else if (c == '.' && !point) {
+                point = true;
+            } else {
+                break;
+            }
+        }
+        if (digits == 0) {
+            return false;
+        }
+        if (i < s.length() && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+            i++;
+            i += i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-') ? 1 : 0;
+            int exponent = i;
+            while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                i++;
+            }
+            if (i == exponent) {
+                return false;
+            }
+        }
+        return i == s.length();
+    }
+
+    /**
+     * The field's text without surrounding spaces, tabs and carriage returns and one pair of
+     * quotes; bytes as Latin-1, enough for numbers. NUL and other control bytes stay, to be refused.
+     */
     private static String text(byte[] b, int from, int to) {
-        String s = new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1).trim();
-        return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1).trim() : s;
+        String s = strip(new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1));
+        return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? strip(s.substring(1, s.length() - 1)) : s;
+    }
+
+    private static String strip(String s) {
+        int a = 0;
+        int z = s.length();
+        while (a < z && blank(s.charAt(a))) {
+            a++;
+        }
+        while (z > a && blank(s.charAt(z - 1))) {
+            z--;
+        }
+        return s.substring(a, z);
+    }
+
+    private static boolean blank(char c) {
+        return c == ' ' || c == '\t' || c == '\r';
     }
 
     private static int countFields(byte[] b, int commaAt, int to) {
