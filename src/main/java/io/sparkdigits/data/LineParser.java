@@ -122,7 +122,7 @@ public final class LineParser implements Serializable {
         try {
             return checkLabel(Long.parseLong(text));
         } catch (NumberFormatException e) {
-            return "column 1: label '" + text + "' is not an integer";
+            return "column 1: label '" + shown(text) + "' is not an integer";
         }
     }
 
@@ -142,7 +142,7 @@ public final class LineParser implements Serializable {
         }
         // Float.parseFloat alone would also take "1f", "0x1p3" and NUL-padded text as numbers.
         if (!decimal(text) && !text.matches("[+-]?(NaN|Infinity)")) {
-            return "column " + (field + 1) + ": value '" + text + "' is not a number";
+            return "column " + (field + 1) + ": value '" + shown(text) + "' is not a number";
         }
         return store(Float.parseFloat(text), field, out);
     }
@@ -177,6 +177,11 @@ public final class LineParser implements Serializable {
             }
         }
         return i == s.length();
+    }
+
+    /** A field as a message shows it: a huge one is cut short, so the error stays one readable line. */
+    private static String shown(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "... (" + text.length() + " characters)";
     }
 
     /**

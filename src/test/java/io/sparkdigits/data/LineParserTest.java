@@ -79,4 +79,12 @@ class LineParserTest {
         assertEquals("column 2: value '1e' is not a number", parse(labeled, "1,1e,3,4"));
         assertEquals("column 2: pixel value NaN is not finite", parse(labeled, "1,-NaN,3,4"));
     }
+
+    /** Found by HostileInputTest: a 30,000-character field made a 30,000-character error line. */
+    @Test
+    void aHugeFieldIsCutShortInTheMessage() {
+        String huge = "x".repeat(30_000);
+        assertEquals("column 2: value '" + "x".repeat(40) + "... (30000 characters)' is not a number",
+                parse(labeled, "1," + huge + ",3,4"));
+    }
 }
