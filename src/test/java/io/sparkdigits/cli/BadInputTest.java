@@ -142,4 +142,15 @@ class BadInputTest {
             assertTrue(siblings.noneMatch(s -> s.getFileName().toString().contains("._tmp-")), "temporary output left");
         }
     }
+
+    /** Found by HostileInputTest: a byte-order mark made the first row's label "not an integer". */
+    @Test
+    void aByteOrderMarkIsNoPartOfTheData() throws IOException {
+        Path bom = dir.resolve("bom.csv");
+        Files.write(bom, ("\uFEFF1,0,5,9\n2,7,0,255\n0,1,1,1\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Cli.Result r = Cli.run(SparkSessionExtension.spark(), "train", "--train", bom.toString(), "--model",
+                dir.resolve("bom-model").toString(), "--hidden", "4", "--epochs", "1");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.err().isEmpty() || !r.err().contains("error"), r.toString());
+    }
 }
