@@ -73,9 +73,19 @@ public final class BadRows {
             boolean headerSeen = !header;
             long seen = -1;
             int b;
+            boolean afterCr = false;
             while (true) {
                 b = in.read();
-                if (b == '\n' || b < 0) {
+                if (b == '\n' && afterCr) {
+                    // The LF of a CRLF: the line ended at the CR.
+                    afterCr = false;
+                    lineStart = offset + 1;
+                    offset++;
+                    continue;
+                }
+                afterCr = b == '\r';
+                // Hadoop's line reader ends a line at LF, CRLF or a lone CR; so must the count.
+                if (b == '\n' || b == '\r' || b < 0) {
                     boolean inBlock = blockStart == 0 ? lineStart >= 0 : lineStart > blockStart;
                     boolean data = !blank && headerSeen;
                     if (!blank && !headerSeen) {
@@ -90,7 +100,7 @@ public final class BadRows {
                     lineNo++;
                     lineStart = offset + 1;
                     blank = true;
-                } else if (b != '\r' && b != ' ' && b != '\t') {
+                } else if (b != ' ' && b != '\t') {
                     blank = false;
                 }
                 offset++;

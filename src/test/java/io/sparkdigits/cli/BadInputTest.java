@@ -153,4 +153,12 @@ class BadInputTest {
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.err().isEmpty() || !r.err().contains("error"), r.toString());
     }
+
+    /** Found by HostileInputTest: with lone CR line ends the line number counted LFs only. */
+    @Test
+    void lineNumbersCountCarriageReturnLineEnds() throws IOException {
+        Path cr = dir.resolve("cr.csv");
+        Files.writeString(cr, "1,0,5,9\r2,7,0,255\r\n0,1,x,1\r");
+        assertRejected(train(cr), "cr.csv: line 3: column 3");
+    }
 }
