@@ -161,4 +161,19 @@ class BadInputTest {
         Files.writeString(cr, "1,0,5,9\r2,7,0,255\r\n0,1,x,1\r");
         assertRejected(train(cr), "cr.csv: line 3: column 3");
     }
+
+    /** Found by HostileInputTest: a gzip file cut short failed as "a Spark job failed", exit 1. */
+    @Test
+    void aTruncatedGzipFileIsNamed() throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (var gz = new java.util.zip.GZIPOutputStream(bytes)) {
+            for (String line : sample) {
+                gz.write((line + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
+        }
+        byte[] all = bytes.toByteArray();
+        Path cut = dir.resolve("cut.csv.gz");
+        Files.write(cut, java.util.Arrays.copyOf(all, all.length * 2 / 3));
+        assertRejected(train(cut), "cut.csv.gz: cannot be read to its end", "truncated or corrupt");
+    }
 }
