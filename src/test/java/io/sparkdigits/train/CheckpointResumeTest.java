@@ -58,8 +58,14 @@ class CheckpointResumeTest {
     private static Cli.Result train(Path data, String name, String... extra) {
         List<String> args = new ArrayList<>(List.of("train", "--train", data.toString(), "--model",
                 dir.resolve(name).toString(), "--checkpoint", dir.resolve(name + "-ck").toString(),
-                "--checkpoint-every", "1", "--hidden", "8", "--epochs", "4", "--batch-size", "50", "--lr", "0.05"));
+                "--checkpoint-every", "1", "--batch-size", "50"));
         args.addAll(List.of(extra));
+        // Defaults for the options a test does not set itself.
+        for (String[] d : new String[][] {{"--hidden", "8"}, {"--epochs", "4"}, {"--lr", "0.05"}}) {
+            if (!args.contains(d[0])) {
+                args.addAll(List.of(d));
+            }
+        }
         return Cli.run(SparkSessionExtension.spark(), args.toArray(String[]::new));
     }
 
