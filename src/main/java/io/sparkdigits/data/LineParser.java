@@ -181,7 +181,13 @@ public final class LineParser implements Serializable {
 
     /** A field as a message shows it: a huge one is cut short, so the error stays one readable line. */
     private static String shown(String text) {
-        return text.length() <= 40 ? text : text.substring(0, 40) + "... (" + text.length() + " characters)";
+        String cut = text.length() <= 40 ? text : text.substring(0, 40);
+        StringBuilder sb = new StringBuilder();
+        for (char c : cut.toCharArray()) {
+            // NUL and other control bytes would be invisible, or break the line, in a terminal.
+            sb.append(c < 0x20 || c == 0x7f ? String.format(java.util.Locale.ROOT, "\\x%02x", (int) c) : String.valueOf(c));
+        }
+        return text.length() <= 40 ? sb.toString() : sb + "... (" + text.length() + " characters)";
     }
 
     /**

@@ -74,8 +74,8 @@ class LineParserTest {
         assertArrayEquals(new float[] {255f, 0.5f, -0f}, out);
         assertEquals("column 2: value '1f' is not a number", parse(labeled, "1,1f,3,4"));
         assertEquals("column 3: value '0x1p3' is not a number", parse(labeled, "1,2,0x1p3,4"));
-        assertEquals("column 4: value '7\0' is not a number", parse(labeled, "1,2,3,7\0"));
-        assertEquals("column 1: label '\0003' is not an integer", parse(labeled, "\0003,2,3,4"));
+        assertEquals("column 4: value '7\\x00' is not a number", parse(labeled, "1,2,3,7\0"));
+        assertEquals("column 1: label '\\x003' is not an integer", parse(labeled, "\0003,2,3,4"));
         assertEquals("column 2: value '1e' is not a number", parse(labeled, "1,1e,3,4"));
         assertEquals("column 2: pixel value NaN is not finite", parse(labeled, "1,-NaN,3,4"));
     }
