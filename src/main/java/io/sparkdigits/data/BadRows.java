@@ -40,7 +40,42 @@ public final class BadRows {
         if (bad != null) {
             return describe(bad, layout, conf);
         }
+        BadInputException unreadable = unreadable(failure, layout, conf);
+        if (unreadable != null) {
+            return unreadable;
+        }
         return failure instanceof RuntimeException r ? r : new IllegalStateException(failure.getMessage(), failure);
+    }
+
+    /**
+     * A job that failed reading its input, e.g. a gzip file cut short or corrupt: the first input
+     * file that cannot be read to its end on the driver either, named with what is wrong, or
+     * null. Only compressed files are re-read; a plain file fails the same way on every reader.
+     */
+    static BadInputException unreadable(Throwable failure, CsvLayout layout, Configuration conf) {
+        boolean io = false;
+        for (Throwable c = failure; c != null && c.getCause() != c; c = c.getCause()) {
+            io |= c instanceof IOException;
+        }
+        if (!io) {
+            return null;
+        }
+        for (String name : layout.files()) {
+            Path file = CsvLayout.fromSparkName(name);
+            if (new CompressionCodecFactory(conf).getCodec(file) == null) {
+                continue;
+            }
+            try (InputStream in = open(file, conf)) {
+                byte[] buffer = new byte[1 << 16];
+                while (in.read(buffer) >= 0) {
+                    // Read to the end: the decompressor checks the length and CRC there.
+                }
+            } catch (IOException | RuntimeException e) {
+                return new BadInputException(name + ": cannot be read to its end (" + e.getMessage()
+                        + "); the file is truncated or corrupt", e);
+            }
+        }
+        return null;
     }
 
     /** {@code file:line N: problem}, or the split position when the file cannot be re-read. */
@@ -73,9 +108,19 @@ public final class BadRows {
             boolean headerSeen = !header;
             long seen = -1;
             int b;
+            boolean afterCr = false;
             while (true) {
                 b = in.read();
-                if (b == '\n' || b < 0) {
+                if (b == '\n' && afterCr) {
+                    // The LF of a CRLF: the line ended at the CR.
+                    afterCr = false;
+                    lineStart = offset + 1;
+                    offset++;
+                    continue;
+                }
+                afterCr = b == '\r';
+                // Hadoop's line reader ends a line at LF, CRLF or a lone CR; so must the count.
+                if (b == '\n' || b == '\r' || b < 0) {
                     boolean inBlock = blockStart == 0 ? lineStart >= 0 : lineStart > blockStart;
                     boolean data = !blank && headerSeen;
                     if (!blank && !headerSeen) {
@@ -90,7 +135,7 @@ public final class BadRows {
                     lineNo++;
                     lineStart = offset + 1;
                     blank = true;
-                } else if (b != '\r' && b != ' ' && b != '\t') {
+                } else if (b != ' ' && b != '\t') {
                     blank = false;
                 }
                 offset++;

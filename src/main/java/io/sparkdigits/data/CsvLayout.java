@@ -169,7 +169,11 @@ public record CsvLayout(String path, List<String> files, Headers headers, int co
     static String firstLine(Path file, Configuration conf) {
         try (BufferedReader in = open(file, conf)) {
             String line;
+            boolean first = true;
             while ((line = in.readLine()) != null) {
+                // A byte-order mark starts some files; it is no part of the first field (see LineCursor).
+                line = first && line.startsWith("\uFEFF") ? line.substring(1) : line;
+                first = false;
                 if (!line.isBlank()) {
                     return line;
                 }

@@ -43,6 +43,9 @@ public final class LineCursor implements RowCursor {
                 block = rowBlock;
                 ordinal = -1;
                 headerPending = rowBlock == 0 && headers.has(file);
+                if (rowBlock == 0) {
+                    line = withoutBom(line);
+                }
             }
             if (blank(line)) {
                 continue;
@@ -56,6 +59,15 @@ public final class LineCursor implements RowCursor {
             return true;
         }
         return false;
+    }
+
+    /**
+     * The first line of a file without the UTF-8 byte-order mark that some editors put first:
+     * it is no part of the data.
+     */
+    static UTF8String withoutBom(UTF8String line) {
+        return line.numBytes() >= 3 && line.getByte(0) == (byte) 0xEF && line.getByte(1) == (byte) 0xBB
+                && line.getByte(2) == (byte) 0xBF ? line.substring(1, line.numChars()) : line;
     }
 
     /** Whether a line holds nothing but spaces, tabs and a carriage return: skipped, never a row. */

@@ -124,12 +124,12 @@ public final class LineParser implements Serializable {
         if (text.isEmpty()) {
             return "column 1: the label is missing";
         }
-        try {
-            // 3.0 and 3e0 are class 3, as a DataFrame's double label column holds it.
-            return checkLabel(Double.parseDouble(text));
-        } catch (NumberFormatException e) {
-            return "column 1: label '" + text + "' is not an integer";
+        // 3.0 and 3e0 are class 3, as a DataFrame's double label column holds it; "3f", hex and
+        // NUL-padded text, which Double.parseDouble would also take, are not numbers.
+        if (!decimal(text)) {
+            return "column 1: label '" + shown(text) + "' is not an integer";
         }
+        return checkLabel(Double.parseDouble(text));
     }
 
     private String store(float v, int field, float[] out) {
@@ -146,17 +146,79 @@ public final class LineParser implements Serializable {
         if (text.isEmpty()) {
             return "column " + (field + 1) + ": the value is missing";
         }
-        try {
-            return store(Float.parseFloat(text), field, out);
-        } catch (NumberFormatException e) {
-            return "column " + (field + 1) + ": value '" + text + "' is not a number";
+        // Float.parseFloat alone would also take "1f", "0x1p3" and NUL-padded text as numbers.
+        if (!decimal(text) && !text.matches("[+-]?(NaN|Infinity)")) {
+            return "column " + (field + 1) + ": value '" + shown(text) + "' is not a number";
         }
+        return store(Float.parseFloat(text), field, out);
     }
 
-    /** The field's text, trimmed and unquoted; bytes as Latin-1, enough for numbers. */
+    /** Whether {@code s} is a decimal number: sign, digits, fraction, exponent, as in {@code -1.5e2}. */
+    static boolean decimal(String s) {
+        int i = s.startsWith("+") || s.startsWith("-") ? 1 : 0;
+        int digits = 0;
+        boolean point = false;
+        for (; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits++;
+            } else if (c == '.' && !point) {
+                point = true;
+            } else {
+                break;
+            }
+        }
+        if (digits == 0) {
+            return false;
+        }
+        if (i < s.length() && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+            i++;
+            i += i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-') ? 1 : 0;
+            int exponent = i;
+            while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                i++;
+            }
+            if (i == exponent) {
+                return false;
+            }
+        }
+        return i == s.length();
+    }
+
+    /** A field as a message shows it: a huge one is cut short, so the error stays one readable line. */
+    private static String shown(String text) {
+        String cut = text.length() <= 40 ? text : text.substring(0, 40);
+        StringBuilder sb = new StringBuilder();
+        for (char c : cut.toCharArray()) {
+            // NUL and other control bytes would be invisible, or break the line, in a terminal.
+            sb.append(c < 0x20 || c == 0x7f ? String.format(java.util.Locale.ROOT, "\\x%02x", (int) c) : String.valueOf(c));
+        }
+        return text.length() <= 40 ? sb.toString() : sb + "... (" + text.length() + " characters)";
+    }
+
+    /**
+     * The field's text without surrounding spaces, tabs and carriage returns and one pair of
+     * quotes; bytes as Latin-1, enough for numbers. NUL and other control bytes stay, to be refused.
+     */
     private static String text(byte[] b, int from, int to) {
-        String s = new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1).trim();
-        return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1).trim() : s;
+        String s = strip(new String(b, from, to - from, java.nio.charset.StandardCharsets.ISO_8859_1));
+        return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? strip(s.substring(1, s.length() - 1)) : s;
+    }
+
+    private static String strip(String s) {
+        int a = 0;
+        int z = s.length();
+        while (a < z && blank(s.charAt(a))) {
+            a++;
+        }
+        while (z > a && blank(s.charAt(z - 1))) {
+            z--;
+        }
+        return s.substring(a, z);
+    }
+
+    private static boolean blank(char c) {
+        return c == ' ' || c == '\t' || c == '\r';
     }
 
     private static int countFields(byte[] b, int commaAt, int to) {

@@ -187,6 +187,10 @@ public final class ModelStore {
         } catch (JsonProcessingException e) {
             throw new ModelFormatException(manifestPath + " is not valid JSON: "
                     + e.getOriginalMessage().replace('\n', ' '), e);
+        } catch (ChecksumException e) {
+            // The local file system's .crc sidecar: the file was changed (or damaged) after it was written.
+            throw new ModelFormatException("checksum mismatch in " + manifestPath + ": the file was changed after"
+                    + " it was written", e);
         }
         Manifest mf = new Manifest(manifestPath, root);
 

@@ -51,6 +51,41 @@ final class EarlyStopping {
         return bestEpoch;
     }
 
+    /** The best epoch's weights so far, or null before the first epoch (for a checkpoint; not a copy). */
+    float[] bestParams() {
+        return bestParams;
+    }
+
+    /** What a checkpoint needs besides {@link #bestParams()} to continue exactly. */
+    Map<String, Object> checkpoint() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("bestEpoch", bestEpoch);
+        // JSON has no infinity: before the first epoch there is no best loss to record.
+        m.put("bestValidationLoss", bestParams == null ? null : bestLoss);
+        m.put("lastEpoch", lastEpoch);
+        m.put("stopped", stopped);
+        return m;
+    }
+
+    /** Continues from {@link #checkpoint()} and the weights saved beside it. */
+    void restore(Map<String, Object> saved, float[] best) {
+        Object epoch = saved.get("bestEpoch");
+        Object loss = saved.get("bestValidationLoss");
+        Object last = saved.get("lastEpoch");
+        Object stop = saved.get("stopped");
+        if (!(epoch instanceof Number e) || !(last instanceof Number l) || !(stop instanceof Boolean s)) {
+            throw new IllegalArgumentException("early stopping record " + saved + " lacks bestEpoch, lastEpoch or stopped");
+        }
+        if ((best == null) != (loss == null) || (loss != null && !(loss instanceof Number))) {
+            throw new IllegalArgumentException("early stopping record " + saved + " and its best weights disagree");
+        }
+        bestEpoch = e.intValue();
+        lastEpoch = l.intValue();
+        stopped = s;
+        bestLoss = loss == null ? Double.POSITIVE_INFINITY : ((Number) loss).doubleValue();
+        bestParams = best == null ? null : best.clone();
+    }
+
     /** What model.json records: the epoch kept and why the run ended where it did. */
     Map<String, Object> toMap(int epochs) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -33,6 +33,7 @@ final class EpochReporter implements Trainer.Listener {
     private final DigitData validation;
     private final EarlyStopping stopping;
     private final List<Map<String, Object>> history = new ArrayList<>();
+    private Map<String, Object> dataFingerprint;
     private EvaluationReport lastTest;
 
     /**
@@ -51,6 +52,15 @@ final class EpochReporter implements Trainer.Listener {
         this.test = test;
         this.deadline = deadline;
         this.hadoop = hadoop;
+    }
+
+    /** The training data's fingerprint, recorded in checkpoints and compared on resume. */
+    Map<String, Object> dataFingerprint() {
+        if (dataFingerprint == null) {
+            // Only runs that checkpoint or resume pay for listing the files' sizes.
+            dataFingerprint = Checkpoints.fingerprint(train, hadoop);
+        }
+        return dataFingerprint;
     }
 
     /** Epochs reported so far (restored ones included); live, for the model file. */
@@ -92,8 +102,8 @@ final class EpochReporter implements Trainer.Listener {
         }
         int every = paths.checkpointEvery();
         if (every > 0 && (stats.epoch() % every == 0 || stats.epoch() == stats.epochs())) {
-            Checkpoints.save(paths.checkpoint(), setup.config(), setup.spec(), params, setup.scale(),
-                    setup.optimizer(), stats.epoch(), history, paths.overwrite(), hadoop);
+            Checkpoints.save(paths.checkpoint(), setup.config(), dataFingerprint(), setup.spec(), params, setup.scale(),
+                    setup.optimizer(), stopping, stats.epoch(), history, paths.overwrite(), hadoop);
         }
     }
 

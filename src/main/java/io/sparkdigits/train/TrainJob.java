@@ -208,8 +208,8 @@ public final class TrainJob {
                 stopping);
         int startEpoch = 0;
         if (paths.resume()) {
-            startEpoch = Checkpoints.restore(paths.checkpoint(), cfg, spec, params, setup.optimizer(),
-                    reporter.history(), hadoop);
+            startEpoch = Checkpoints.restore(paths.checkpoint(), cfg, reporter.dataFingerprint(), spec, params,
+                    setup.optimizer(), stopping, reporter.history(), hadoop);
             LOG.info("resumed from " + paths.checkpoint() + " after epoch " + startEpoch);
         }
         SparkGradients gradients = new SparkGradients(train.shards(), setup.kernel(), 2, deadline)

@@ -41,7 +41,8 @@ public final class Trainer {
         int steps = plan.stepsPerEpoch();
         long totalSteps = (long) epochs * steps;
         float[] grad = new float[params.length];
-        for (int epoch = startEpoch; epoch < epochs; epoch++) {
+        // Asked before each epoch, so a run resumed after its stopping epoch runs no more.
+        for (int epoch = startEpoch; epoch < epochs && !listener.stopRequested(); epoch++) {
             long start = System.nanoTime();
             double loss = 0;
             long correct = 0;
@@ -63,9 +64,6 @@ public final class Trainer {
             long n = Math.max(1, rows);
             listener.epochEnd(new EpochStats(epoch + 1, epochs, loss / n, correct / (double) n, rows, seconds, lr),
                     params);
-            if (listener.stopRequested()) {
-                return;
-            }
         }
     }
 }

@@ -143,4 +143,38 @@ class BadInputTest {
             assertTrue(siblings.noneMatch(s -> s.getFileName().toString().contains("._tmp-")), "temporary output left");
         }
     }
+
+    /** Found by HostileInputTest: a byte-order mark made the first row's label "not an integer". */
+    @Test
+    void aByteOrderMarkIsNoPartOfTheData() throws IOException {
+        Path bom = dir.resolve("bom.csv");
+        Files.write(bom, ("\uFEFF1,0,5,9\n2,7,0,255\n0,1,1,1\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Cli.Result r = Cli.run(SparkSessionExtension.spark(), "train", "--train", bom.toString(), "--model",
+                dir.resolve("bom-model").toString(), "--hidden", "4", "--epochs", "1");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.err().isEmpty() || !r.err().contains("error"), r.toString());
+    }
+
+    /** Found by HostileInputTest: with lone CR line ends the line number counted LFs only. */
+    @Test
+    void lineNumbersCountCarriageReturnLineEnds() throws IOException {
+        Path cr = dir.resolve("cr.csv");
+        Files.writeString(cr, "1,0,5,9\r2,7,0,255\r\n0,1,x,1\r");
+        assertRejected(train(cr), "cr.csv: line 3: column 3");
+    }
+
+    /** Found by HostileInputTest: a gzip file cut short failed as "a Spark job failed", exit 1. */
+    @Test
+    void aTruncatedGzipFileIsNamed() throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (var gz = new java.util.zip.GZIPOutputStream(bytes)) {
+            for (String line : sample) {
+                gz.write((line + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
+        }
+        byte[] all = bytes.toByteArray();
+        Path cut = dir.resolve("cut.csv.gz");
+        Files.write(cut, java.util.Arrays.copyOf(all, all.length * 2 / 3));
+        assertRejected(train(cut), "cut.csv.gz: cannot be read to its end", "truncated or corrupt");
+    }
 }

@@ -137,7 +137,7 @@ class ManyClassesTest {
 
         Path out = dir.resolve("pred47");
         Cli.Result p = cli("predict", "--model", model.toString(), "--input", test.toString(), "--output",
-                out.toString(), "--format", "parquet");
+                out.toString(), "--output-format", "parquet");
         assertEquals(0, p.code(), p.toString());
         Dataset<Row> pred = SparkSessionExtension.spark().read().parquet(out.toString());
         assertTrue(pred.where("label = prediction").count() > 0.8 * 282, "predictions agree with the labels");

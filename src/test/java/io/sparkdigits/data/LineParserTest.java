@@ -86,4 +86,25 @@ class LineParserTest {
         assertEquals("column 1: label 2.5 is not an integer", parse(fromData, "2.5,1,2,3"));
         assertEquals("column 1: label NaN is not a number", parse(fromData, "NaN,1,2,3"));
     }
+
+    /** Found by HostileInputTest: Float.parseFloat took Java literals and NUL-padded text as numbers. */
+    @Test
+    void onlyDecimalNumbersAreValues() {
+        assertNull(parse(labeled, "1,2.55e2,.5,-0"));
+        assertArrayEquals(new float[] {255f, 0.5f, -0f}, out);
+        assertEquals("column 2: value '1f' is not a number", parse(labeled, "1,1f,3,4"));
+        assertEquals("column 3: value '0x1p3' is not a number", parse(labeled, "1,2,0x1p3,4"));
+        assertEquals("column 4: value '7\\x00' is not a number", parse(labeled, "1,2,3,7\0"));
+        assertEquals("column 1: label '\\x003' is not an integer", parse(labeled, "\0003,2,3,4"));
+        assertEquals("column 2: value '1e' is not a number", parse(labeled, "1,1e,3,4"));
+        assertEquals("column 2: pixel value NaN is not finite", parse(labeled, "1,-NaN,3,4"));
+    }
+
+    /** Found by HostileInputTest: a 30,000-character field made a 30,000-character error line. */
+    @Test
+    void aHugeFieldIsCutShortInTheMessage() {
+        String huge = "x".repeat(30_000);
+        assertEquals("column 2: value '" + "x".repeat(40) + "... (30000 characters)' is not a number",
+                parse(labeled, "1," + huge + ",3,4"));
+    }
 }

@@ -107,6 +107,16 @@ class ModelStoreTest {
         assertEquals(List.of("model"), siblings());
     }
 
+    /** Found by HostileInputTest: an edited model.json beside its .crc sidecar gave a stack trace. */
+    @Test
+    void aManifestEditedBesideItsChecksumSidecarIsAFormatError() throws IOException {
+        ModelStore.save(model(3), uri("edited"), CONF);
+        Path manifest = tmp.resolve("edited").resolve(ModelStore.MANIFEST);
+        assertTrue(Files.exists(tmp.resolve("edited").resolve(".model.json.crc")));
+        Files.writeString(manifest, Files.readString(manifest).replace("\"paramCount\"", " \"paramCount\""));
+        assertTrue(loadFails(uri("edited")).getMessage().contains("checksum mismatch in "));
+    }
+
     @Test
     void plainAndRelativeLocalPathsWork() throws IOException {
         Model m = model(2);
