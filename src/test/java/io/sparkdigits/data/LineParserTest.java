@@ -84,7 +84,7 @@ class LineParserTest {
         assertEquals(999, fromData.label());
         assertEquals("column 1: label 1000 is outside 0..999 (at most 1000 classes)", parse(fromData, "1000,1,2,3"));
         assertEquals("column 1: label 2.5 is not an integer", parse(fromData, "2.5,1,2,3"));
-        assertEquals("column 1: label NaN is not a number", parse(fromData, "NaN,1,2,3"));
+        assertEquals("column 1: label 'NaN' is not an integer", parse(fromData, "NaN,1,2,3"));
     }
 
     /** Found by HostileInputTest: Float.parseFloat took Java literals and NUL-padded text as numbers. */
