@@ -4,8 +4,8 @@
 # on a standalone cluster by src/test/java/io/sparkdigits/cluster/StandaloneClusterIT.java.
 #
 # What to adapt:
-#   - SPARK_HOME: a Spark 4.1.x distribution built for Scala 2.13 (the jar is compiled against
-#     Spark 4.1.0 and does not bundle Spark), and HADOOP_CONF_DIR pointing at the cluster's
+#   - SPARK_HOME: a Spark 4.2.x distribution built for Scala 2.13 (the jar is compiled against
+#     Spark 4.2.0 and does not bundle Spark), and HADOOP_CONF_DIR pointing at the cluster's
 #     Hadoop configuration (core-site.xml, yarn-site.xml).
 #   - DATA and OUT: folders every executor can read (HDFS, S3A, ...); the model, the checkpoint
 #     and the CSVs are Hadoop paths.
@@ -20,7 +20,7 @@
 # Nothing is needed for the Java 17 module options: Spark adds them to the driver and executors.
 set -euo pipefail
 
-: "${SPARK_HOME:?set SPARK_HOME to a Spark 4.1 (Scala 2.13) distribution}"
+: "${SPARK_HOME:?set SPARK_HOME to a Spark 4.2 (Scala 2.13) distribution}"
 : "${HADOOP_CONF_DIR:?set HADOOP_CONF_DIR to the Hadoop configuration of the YARN cluster}"
 DATA="${DATA:-hdfs:///data/mnist}"
 OUT="${OUT:-hdfs:///user/$USER/spark-digits}"
