@@ -4,10 +4,10 @@
 # tested on a standalone cluster by src/test/java/io/sparkdigits/cluster/StandaloneClusterIT.java.
 #
 # What to adapt:
-#   - SPARK_HOME: a local Spark 4.1.x distribution (Scala 2.13), used only to submit.
+#   - SPARK_HOME: a local Spark 4.2.x distribution (Scala 2.13), used only to submit.
 #   - K8S_API: the API server, as `kubectl cluster-info` prints it.
-#   - IMAGE: a Spark 4.1.x / Scala 2.13 / Java 17+ image with the application jar added, e.g.
-#         FROM apache/spark:<a 4.1.x Scala 2.13 tag>
+#   - IMAGE: a Spark 4.2.x / Scala 2.13 / Java 17+ image with the application jar added, e.g.
+#         FROM apache/spark:<a 4.2.x Scala 2.13 tag>
 #         COPY target/spark-digits-0.1.0.jar /opt/spark-digits/
 #     The jar is then named local:///opt/spark-digits/... (a path inside the image).
 #   - NAMESPACE and a service account that may create pods there (the driver creates the
@@ -23,9 +23,9 @@
 # Nothing is needed for the Java 17 module options: Spark adds them to the driver and executors.
 set -euo pipefail
 
-: "${SPARK_HOME:?set SPARK_HOME to a Spark 4.1 (Scala 2.13) distribution}"
+: "${SPARK_HOME:?set SPARK_HOME to a Spark 4.2 (Scala 2.13) distribution}"
 : "${K8S_API:?set K8S_API to the Kubernetes API server, e.g. https://10.0.0.1:6443}"
-: "${IMAGE:?set IMAGE to a Spark 4.1 image containing /opt/spark-digits/spark-digits-0.1.0.jar}"
+: "${IMAGE:?set IMAGE to a Spark 4.2 image containing /opt/spark-digits/spark-digits-0.1.0.jar}"
 NAMESPACE="${NAMESPACE:-spark-digits}"
 DATA="${DATA:-s3a://my-bucket/mnist}"
 OUT="${OUT:-s3a://my-bucket/spark-digits}"

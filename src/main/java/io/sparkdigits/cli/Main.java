@@ -67,29 +67,35 @@ public final class Main {
 
     private static int execute(Command command, Options options, SparkSession given, PrintStream err) {
         SparkSession spark = given;
+        int code = 1;
         try {
             if (spark == null && command.needsSpark()) {
                 spark = SparkSession.builder().config(defaults()).appName("spark-digits " + command.name()).getOrCreate();
                 LocalBinding.announceUi(spark, err);
             }
-            return command.run(options, spark);
+            code = command.run(options, spark);
         } catch (UsageException e) {
             err.println("spark-digits " + command.name() + ": " + e.getMessage());
-            return 2;
+            code = 2;
         } catch (Exception e) {
             if (spark != null && spark.sparkContext().isStopped()) {
                 // Spark stopped the application itself, e.g. when no master answered ("All masters
                 // are unresponsive"); what reaches us is only a symptom such as "LiveListenerBus is stopped".
                 err.println("spark-digits " + command.name() + ": error: Spark stopped the application (" + e.getMessage()
                         + "); its log above says why, e.g. 'All masters are unresponsive'");
-                return 1;
+                code = 1;
+            } else {
+                code = report(command, e, err);
             }
-            return report(command, e, err);
         } finally {
             if (given == null && spark != null) {
+                // The exit code goes to the cluster manager: on YARN in client mode it decides
+                // whether the application is recorded as SUCCEEDED or FAILED.
+                spark.sparkContext().stop(code);
                 spark.stop();
             }
         }
+        return code;
     }
 
     /**

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,14 +37,18 @@ final class Driver implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(basedir.resolve("submit/spark-digits").toString(),
                 "--master", master, "--conf", "spark.ui.enabled=false", command));
         cmd.addAll(args);
+        return start(basedir, log, cmd, Map.of("SPARK_LOCAL_IP", "127.0.0.1", "SPARK_DIGITS_DRIVER_MEMORY", "2g"));
+    }
+
+    /** Starts {@code cmd} in {@code dir} with {@code env} added to this JVM's environment. */
+    static Driver start(Path dir, Path log, List<String> cmd, Map<String, String> env) {
         try {
             Files.createDirectories(log.getParent());
             Files.writeString(log, String.join(" ", cmd) + "\n", StandardCharsets.UTF_8);
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(basedir.toFile()).redirectErrorStream(true)
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-            pb.environment().put("SPARK_DIGITS_DRIVER_MEMORY", "2g");
+            pb.environment().putAll(env);
             return new Driver(pb.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + cmd, e);
