@@ -1,5 +1,6 @@
 package io.sparkdigits.cluster;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,5 +54,60 @@ class LauncherIT {
         Path usage = dir.resolve("usage.log");
         assertEquals(2, run(usage, "train", "--train", "x.csv", "--model", "m", "--epochs", "many"));
         assertTrue(Files.readString(usage).contains("--epochs needs a whole number, got 'many'"));
+    }
+    /**
+     * The launcher runs the newest Java >= 25 it finds (with its ahead-of-time cache), else Java 17;
+     * JAVA_HOME overrides. Both must train the same model, bit for bit: this proves both JVMs on
+     * every CI run, on a machine that has both.
+     */
+    @Test
+    void java17AndTheLaunchersChoiceTrainTheSameModel() throws Exception {
+        Path sample = BASEDIR.resolve("src/test/resources/mnist-sample/mnist_train_sample.csv");
+        Path on17 = trainWith(System.getProperty("java.home"), sample, "java17");
+        Path chosen = trainWith("", sample, "chosen");
+        assertArrayEquals(Files.readAllBytes(on17.resolve("weights.bin")), Files.readAllBytes(chosen.resolve("weights.bin")));
+        assertEquals(System.getProperty("java.version"), javaVersion(on17));
+        if (newestJdkUnderUsrLibJvm() >= 25) {
+            String version = javaVersion(chosen);
+            assertTrue(Integer.parseInt(version.split("[.+-]")[0]) >= 25, "the launcher chose Java " + version);
+            assertTrue(Files.isRegularFile(BASEDIR.resolve("target/aot/spark-digits.aot")), "the start-up cache was recorded");
+        }
+    }
+
+    private Path trainWith(String javaHome, Path data, String name) {
+        Path model = dir.resolve(name);
+        List<String> cmd = List.of(BASEDIR.resolve("submit/spark-digits").toString(), "--master", "local[2]", "train",
+                "--train", data.toString(), "--model", model.toString(), "--epochs", "2");
+        Path log = dir.resolve(name + ".log");
+        try (Driver d = Driver.start(BASEDIR, log, cmd, Map.of("JAVA_HOME", javaHome, "SPARK_LOCAL_IP", "127.0.0.1",
+                "SPARK_DIGITS_DRIVER_MEMORY", "2g"))) {
+            // The first launch on Java 25 also records the start-up cache (about 40 s).
+            assertEquals(0, d.await(Duration.ofMinutes(4)), () -> "the run failed; its log " + log + " ends with:\n" + d.tail());
+        }
+        return model;
+    }
+
+    private static String javaVersion(Path model) throws Exception {
+        Matcher m = Pattern.compile("\"javaVersion\"\\s*:\\s*\"([^\"]+)\"").matcher(Files.readString(model.resolve("model.json")));
+        assertTrue(m.find(), "model.json records the Java version");
+        return m.group(1);
+    }
+
+    /** The highest JAVA_VERSION major among /usr/lib/jvm's JDKs, as the launcher reads them; 0 if none. */
+    private static int newestJdkUnderUsrLibJvm() throws Exception {
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return 0;
+        }
+        int best = 0;
+        try (var homes = Files.list(jvms)) {
+            for (Path release : homes.map(h -> h.resolve("release")).filter(Files::isRegularFile).toList()) {
+                Matcher m = Pattern.compile("^JAVA_VERSION=\"(\\d+)", Pattern.MULTILINE).matcher(Files.readString(release));
+                if (m.find() && Files.isExecutable(release.resolveSibling("bin/java"))) {
+                    best = Math.max(best, Integer.parseInt(m.group(1)));
+                }
+            }
+        }
+        return best;
     }
 }
