@@ -241,8 +241,9 @@ public final class TrainJob {
                             "evaluate test", () -> Evaluator.evaluate(test.shards(),
                                     new Predictor(spec, params, setup.scale()), Evaluator.ALL_ROWS)));
             info.put("testMetrics", report.toMap());
-            System.out.printf(Locale.ROOT, "test accuracy %.2f%% (%d rows), mean loss %.4f%n",
-                    100 * report.accuracy(), report.rows(), report.meanLoss());
+            // The same table as the evaluate command's: a quick start needs one JVM, not two.
+            System.out.printf(Locale.ROOT, "test accuracy %.2f%% (%d rows), mean loss %.4f%n%s",
+                    100 * report.accuracy(), report.rows(), report.meanLoss(), report.toTable());
         }
         return new Model(spec, params, setup.scale(), info, Map.of());
     }

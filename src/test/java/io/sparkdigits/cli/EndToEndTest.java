@@ -69,6 +69,18 @@ class EndToEndTest {
     }
 
     @Test
+    void trainWithTestPrintsTheTableThatEvaluatePrints() {
+        Cli.Result r = Cli.run(SparkSessionExtension.spark(), "evaluate", "--model", model.toString(),
+                "--data", TestData.TEST.toString(), "--report", dir.resolve("eval-table.json").toString());
+        assertEquals(0, r.code(), r.toString());
+        String table = r.out().substring(r.out().indexOf("rows "), r.out().indexOf("report written to"));
+        assertTrue(table.contains("macro P/R/F1"), table);
+        // The mean loss is a float sum whose order may follow the partitioning; the rest is counts.
+        String counts = table.replaceAll("(?m)^mean loss .*$", "");
+        assertTrue(trained.out().replaceAll("(?m)^mean loss .*$", "").contains(counts), trained.out());
+    }
+
+    @Test
     void predictWritesOneKeyedRowPerInputRow() throws Exception {
         SparkSession spark = SparkSessionExtension.spark();
         Path out = dir.resolve("pred");
