@@ -165,11 +165,19 @@ public final class DigitData {
         return data;
     }
 
+    /**
+     * Memory first, disk for the shards that do not fit: every training step reads every shard, so a
+     * shard left out of a MEMORY_ONLY cache would be rebuilt from the shuffle at every step. On disk
+     * it is read back as it was stored (the issue 11 scale run trains on 6 million rows, 4.7 GB of
+     * shards, with less storage memory than that).
+     */
+    static final StorageLevel CACHE = StorageLevel.MEMORY_AND_DISK();
+
     private static JavaRDD<Shard> deal(JavaPairRDD<Long, Shard> chunks, int partitions) {
         return chunks
                 .partitionBy(new RoundRobin(partitions))
                 .mapPartitions(DigitData::merge, true)
-                .persist(StorageLevel.MEMORY_ONLY());
+                .persist(CACHE);
     }
 
     private static java.util.Iterator<Shard> merge(java.util.Iterator<Tuple2<Long, Shard>> it) {
