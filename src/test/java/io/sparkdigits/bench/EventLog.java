@@ -33,7 +33,8 @@ record EventLog(int jobs, double jobSeconds, long cachedDiskPeak, long cachedMem
     /** Reads the one event log file in {@code dir}. */
     static EventLog readDir(Path dir) throws IOException {
         try (var files = Files.list(dir)) {
-            Path file = files.filter(Files::isRegularFile).findFirst()
+            Path file = files.filter(f -> Files.isRegularFile(f) && !f.getFileName().toString().startsWith("."))
+                    .findFirst()
                     .orElseThrow(() -> new IOException("no event log in " + dir));
             try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 return parse(r);

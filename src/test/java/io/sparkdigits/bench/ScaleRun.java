@@ -41,8 +41,13 @@ record ScaleRun(String name, double seconds, List<ColdRun.Line> lines, long driv
             cmd.addAll(submitOptions);
             cmd.addAll(List.of("--conf", "spark.eventLog.enabled=true",
                     "--conf", "spark.eventLog.dir=" + events.toAbsolutePath().toUri(),
+                    // One plain JSON file (Spark 4 rolls and compresses by default), read after the run.
+                    "--conf", "spark.eventLog.rolling.enabled=false",
+                    "--conf", "spark.eventLog.compress=false",
                     "--conf", "spark.eventLog.logBlockUpdates.enabled=true",
-                    "--conf", "spark.eventLog.logStageExecutorMetrics=true"));
+                    "--conf", "spark.eventLog.logStageExecutorMetrics=true",
+                    // Heap peaks sampled every 100 ms, not only at the 10 s heartbeats a short run may never reach.
+                    "--conf", "spark.executor.metrics.pollingInterval=100ms"));
             cmd.addAll(extra);
             cmd.addAll(List.of(command));
             Path log = dir.resolve(name + ".log");

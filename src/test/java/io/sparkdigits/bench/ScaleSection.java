@@ -192,11 +192,17 @@ final class ScaleSection implements Section {
         peaks(out, command + " " + label(sizes.score(), inputs, gzip), runs[1], runs[0]);
     }
 
+    /**
+     * Peak RSS of the driver and of the larger executor, the large run's beside the reference's, and
+     * the executors' peak heap used (Spark's own reading); a JVM's RSS grows with its heap up to
+     * {@code -Xmx} and stays there, so "flat" is judged by eye against the heap sizes.
+     */
     private static void peaks(Report.Part out, String what, ScaleRun big, ScaleRun ref) {
-        out.row(what + ": peak RSS driver / executor (reference run)",
+        out.row(what + ": peak RSS driver / executor (reference run); executor heap used",
                 Fmt.megabytes(big.driver()) + " / " + Fmt.megabytes(big.executorPeak()) + " ("
-                        + Fmt.megabytes(ref.driver()) + " / " + Fmt.megabytes(ref.executorPeak()) + ")",
-                "", Fmt.times((double) big.driver() / ref.driver()) + " / "
+                        + Fmt.megabytes(ref.driver()) + " / " + Fmt.megabytes(ref.executorPeak()) + "); "
+                        + Fmt.megabytes(big.events().executorHeap()) + " (" + Fmt.megabytes(ref.events().executorHeap())
+                        + ")", "", Fmt.times((double) big.driver() / ref.driver()) + " / "
                         + Fmt.times((double) big.executorPeak() / ref.executorPeak()), "flat", null);
     }
 
