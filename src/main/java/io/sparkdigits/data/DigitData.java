@@ -88,15 +88,7 @@ public final class DigitData {
     public static DigitData load(SparkSession spark, String path, Options options, int width) {
         CsvLayout layout = CsvLayout.inspect(path, options.header(), options.skipBadRows(),
                 spark.sparkContext().hadoopConfiguration());
-        int values = layout.columns() - 1;
-        if (values < 1) {
-            throw new BadInputException(layout.files().get(0) + ": a row needs a label and at least one value, found "
-                    + layout.columns() + " column(s)");
-        }
-        if (width > 0 && values != width) {
-            throw new BadInputException(layout.files().get(0) + ": rows have " + values
-                    + " values after the label but the model expects " + width);
-        }
+        int values = labeledValues(layout, width);
         int partitions = options.partitions();
         ShardPacker packer = new ShardPacker(new LineParser(true, values, options.classes()), layout.headers(),
                 options.skipBadRows());
@@ -114,14 +106,36 @@ public final class DigitData {
             }
             DigitData data = new DigitData(shards, layout, values, summaries, options.classes(), path);
             if (data.rows == 0) {
-                throw new BadInputException(path + ": no usable rows"
-                        + (data.skipped > 0 ? " (all " + data.skipped + " rows were bad: " + data.firstSkipped + ")" : ""));
+                throw noUsableRows(path, data.skipped, data.firstSkipped);
             }
             return data;
         } catch (Exception e) { // SparkException is checked, though Scala does not declare it
             shards.unpersist(false);
             throw BadRows.translate(e, layout, spark.sparkContext().hadoopConfiguration());
         }
+    }
+
+    /**
+     * The values per row of labeled CSV input (its columns less the label), refused with a
+     * {@link BadInputException} when there are none or, if {@code width > 0}, not {@code width}.
+     */
+    public static int labeledValues(CsvLayout layout, int width) {
+        int values = layout.columns() - 1;
+        if (values < 1) {
+            throw new BadInputException(layout.files().get(0) + ": a row needs a label and at least one value, found "
+                    + layout.columns() + " column(s)");
+        }
+        if (width > 0 && values != width) {
+            throw new BadInputException(layout.files().get(0) + ": rows have " + values
+                    + " values after the label but the model expects " + width);
+        }
+        return values;
+    }
+
+    /** The failure of a CSV input none of whose rows can be used ({@code skipped} bad ones, the first described). */
+    public static BadInputException noUsableRows(String path, long skipped, String firstSkipped) {
+        return new BadInputException(path + ": no usable rows"
+                + (skipped > 0 ? " (all " + skipped + " rows were bad: " + firstSkipped + ")" : ""));
     }
 
     /** Opens a {@link RowCursor} on one split of rows that are not CSV lines. */
@@ -165,11 +179,19 @@ public final class DigitData {
         return data;
     }
 
+    /**
+     * Memory first, disk for the shards that do not fit: every training step reads every shard, so a
+     * shard left out of a MEMORY_ONLY cache would be rebuilt from the shuffle at every step. On disk
+     * it is read back as it was stored (the issue 11 scale run trains on 6 million rows, 4.7 GB of
+     * shards, with less storage memory than that).
+     */
+    static final StorageLevel CACHE = StorageLevel.MEMORY_AND_DISK();
+
     private static JavaRDD<Shard> deal(JavaPairRDD<Long, Shard> chunks, int partitions) {
         return chunks
                 .partitionBy(new RoundRobin(partitions))
                 .mapPartitions(DigitData::merge, true)
-                .persist(StorageLevel.MEMORY_ONLY());
+                .persist(CACHE);
     }
 
     private static java.util.Iterator<Shard> merge(java.util.Iterator<Tuple2<Long, Shard>> it) {

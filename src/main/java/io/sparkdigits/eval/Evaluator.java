@@ -68,17 +68,26 @@ public final class Evaluator {
             int n = order == null ? shard.rows() : order.length;
             int k = predictor.spec().outputSize();
             short[] labels = new short[Predictor.CHUNK];
-            BatchStats stats = new BatchStats();
             for (int at = 0; at < n; at += Predictor.CHUNK) {
                 int end = Math.min(n, at + Predictor.CHUNK);
                 float[] p = predictor.probabilities(shard, order, at, end, labels);
-                for (int r = 0; r < end - at; r++) {
-                    cm.add(labels[r], SoftmaxCrossEntropy.argmax(p, r * k, k));
-                }
-                SoftmaxCrossEntropy.lossAndDelta(p, labels, 0, end - at, k, stats);
+                loss += count(cm, p, labels, end - at, k);
+                rows += end - at;
             }
-            loss += stats.lossSum();
-            rows += stats.count();
+        }
+
+        /**
+         * Counts {@code n} scored rows ({@code p}: {@code n x k} probabilities, overwritten) into
+         * {@code cm} and returns their summed cross-entropy: the one place where a row becomes a
+         * metric, shared by the cached-shard and the streaming evaluation.
+         */
+        static double count(ConfusionMatrix cm, float[] p, short[] labels, int n, int k) {
+            for (int r = 0; r < n; r++) {
+                cm.add(labels[r], SoftmaxCrossEntropy.argmax(p, r * k, k));
+            }
+            BatchStats stats = new BatchStats();
+            SoftmaxCrossEntropy.lossAndDelta(p, labels, 0, n, k, stats);
+            return stats.lossSum();
         }
 
         Partial merge(Partial other) {

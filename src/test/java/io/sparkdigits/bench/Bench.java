@@ -37,7 +37,8 @@ public final class Bench {
                 new ScoringSection(),
                 new ServingSection(),
                 new LinearCostSection(),
-                new ColdSection());
+                new ColdSection(),
+                new ScaleSection());
     }
 
     public static void main(String[] args) throws Exception {

@@ -37,6 +37,14 @@ final class Fmt {
         return String.format(Locale.ROOT, "%,d B", b);
     }
 
+    static String megabytes(long b) {
+        return b < 0 ? "n/a" : String.format(Locale.ROOT, "%,.0f MB", b / 1e6);
+    }
+
+    static String gigabytes(long b) {
+        return String.format(Locale.ROOT, "%,.2f GB", b / 1e9);
+    }
+
     static String number(double v, int decimals) {
         return String.format(Locale.ROOT, "%,." + decimals + "f", v);
     }

@@ -2,6 +2,7 @@ package io.sparkdigits.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +27,14 @@ class ReportTest {
         assertEquals("local[2]", full.master());
         assertArrayEquals(new int[] {100, 200}, full.mllibIters());
         assertArrayEquals(new int[] {128, 64}, full.hidden());
-        assertEquals(BenchOptions.SECTIONS, full.sections());
+        assertEquals(BenchOptions.DEFAULT_SECTIONS, full.sections());
+        assertFalse(full.runs("scale"), "scale runs only when asked: hours and 35 GB at full size");
+        assertEquals(10_000_000L, full.scaleRows());
+        BenchOptions scale = BenchOptions.parse(new String[] {"--scale", "--scale-rows", "200000"});
+        assertEquals(List.of("scale"), scale.sections());
+        assertEquals(200_000L, scale.scaleRows());
+        assertThrows(UsageException.class, () -> BenchOptions.parse(new String[] {"--scale", "--sections", "load"}));
+        assertThrows(UsageException.class, () -> BenchOptions.parse(new String[] {"--scale-rows", "10"}));
         BenchOptions quick = BenchOptions.parse(new String[] {"--quick", "--sections", "linear,load"});
         assertArrayEquals(new int[] {5, 10}, quick.mllibIters());
         assertEquals(List.of("load", "linear"), quick.sections(), "sections run in their fixed order");

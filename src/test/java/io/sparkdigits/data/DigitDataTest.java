@@ -43,6 +43,8 @@ class DigitDataTest {
             assertEquals(784, data.width());
             assertEquals(3, data.partitions());
             assertEquals(500L * 784, data.inputBytes(), "integer pixels are cached as one byte each");
+            assertEquals(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK(), data.shards().getStorageLevel(),
+                    "shards that do not fit in memory go to disk, not rebuilt at every step");
             long[] per = data.rowsPerPartition();
             for (long n : per) {
                 assertTrue(Math.abs(n - 500 / 3.0) <= ShardPacker.CHUNK_ROWS, "balanced: " + java.util.Arrays.toString(per));
