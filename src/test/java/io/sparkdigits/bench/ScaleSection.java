@@ -135,50 +135,60 @@ final class ScaleSection implements Section {
 
     private static void predict(ScaleRun.Launcher l, Sizes sizes, ScaleInputs inputs, Path model, boolean gzip,
                                 Report.Part out) throws Exception {
-        Map<String, Object> detail = new LinkedHashMap<>();
-        ScaleRun[] runs = new ScaleRun[2];
-        long[] rows = {sizes.scoreReference(), sizes.score()};
-        for (int i = 0; i < 2; i++) {
-            Path input = inputs.file(rows[i], gzip);
+        scoreBoth("predict", sizes, inputs, gzip, out, (input, rows, detail) -> {
             Path output = l.dir().resolve("predictions");
-            runs[i] = l.run("predict-" + input.getFileName(), List.of(), "predict", "--model", model.toString(),
+            ScaleRun run = l.run("predict-" + input.getFileName(), List.of(), "predict", "--model", model.toString(),
                     "--input", input.toString(), "--output", output.toString(), "--overwrite");
-            PredictionCheck check = PredictionCheck.check(output, input.getFileName().toString(), rows[i],
+            PredictionCheck check = PredictionCheck.check(output, input.getFileName().toString(), rows,
                     inputs.source()::label);
             BenchContext.deleteTree(output); // up to a GB at full size; the check is what is kept
-            Map<String, Object> run = new LinkedHashMap<>(runs[i].toMap());
-            run.put("check", check.toMap());
-            detail.put(input.getFileName().toString(), run);
-            if (i == 1) {
+            detail.put("check", check.toMap());
+            if (rows == sizes.score()) {
                 out.row("predict " + label(sizes.score(), inputs, gzip) + ": predictions and (file, row) keys",
-                        check.ok(rows[i]) ? Fmt.number(check.rows(), 0) + ", keys complete and unique, labels match"
-                                : check.toMap().toString(), "", "", "exactly " + Fmt.number(rows[i], 0), check.ok(rows[i]));
-            } else if (!check.ok(rows[i])) {
+                        check.ok(rows) ? Fmt.number(check.rows(), 0) + ", keys complete and unique, labels match"
+                                : check.toMap().toString(), "", "", "exactly " + Fmt.number(rows, 0), check.ok(rows));
+            } else if (!check.ok(rows)) {
                 throw new IllegalStateException("the reference's predictions are wrong: " + check.toMap());
             }
-        }
-        throughput(out, "predict", sizes, inputs, gzip, runs);
-        out.detail("predict " + (gzip ? "gzip" : "plain"), detail);
+            return run;
+        });
     }
 
     private static void evaluate(ScaleRun.Launcher l, Sizes sizes, ScaleInputs inputs, Path model, boolean gzip,
                                  Report.Part out) throws Exception {
+        scoreBoth("evaluate", sizes, inputs, gzip, out, (input, rows, detail) -> {
+            Path report = l.dir().resolve("evaluation.json");
+            ScaleRun run = l.run("evaluate-" + input.getFileName(), List.of(), "evaluate", "--model", model.toString(),
+                    "--data", input.toString(), "--report", report.toString(), "--overwrite");
+            long scored = new ObjectMapper().readTree(report.toFile()).path("rows").asLong();
+            if (scored != rows) {
+                throw new IllegalStateException("evaluate of " + input + " scored " + scored + " rows, not " + rows);
+            }
+            return run;
+        });
+    }
+
+    /** One scoring command on one input of {@code rows} rows; what it checked goes in {@code detail}. */
+    private interface ScoreRun {
+        ScaleRun run(Path input, long rows, Map<String, Object> detail) throws Exception;
+    }
+
+    /** A scoring command on the reference file, then on the large one, and their throughput rows. */
+    private static void scoreBoth(String command, Sizes sizes, ScaleInputs inputs, boolean gzip, Report.Part out,
+                                  ScoreRun score) throws Exception {
         Map<String, Object> detail = new LinkedHashMap<>();
         ScaleRun[] runs = new ScaleRun[2];
         long[] rows = {sizes.scoreReference(), sizes.score()};
         for (int i = 0; i < 2; i++) {
             Path input = inputs.file(rows[i], gzip);
-            Path report = l.dir().resolve("evaluation.json");
-            runs[i] = l.run("evaluate-" + input.getFileName(), List.of(), "evaluate", "--model", model.toString(),
-                    "--data", input.toString(), "--report", report.toString(), "--overwrite");
-            long scored = new ObjectMapper().readTree(report.toFile()).path("rows").asLong();
-            if (scored != rows[i]) {
-                throw new IllegalStateException("evaluate of " + input + " scored " + scored + " rows, not " + rows[i]);
-            }
-            detail.put(input.getFileName().toString(), runs[i].toMap());
+            Map<String, Object> checked = new LinkedHashMap<>();
+            runs[i] = score.run(input, rows[i], checked);
+            Map<String, Object> run = new LinkedHashMap<>(runs[i].toMap());
+            run.putAll(checked);
+            detail.put(input.getFileName().toString(), run);
         }
-        throughput(out, "evaluate", sizes, inputs, gzip, runs);
-        out.detail("evaluate " + (gzip ? "gzip" : "plain"), detail);
+        throughput(out, command, sizes, inputs, gzip, runs);
+        out.detail(command + " " + (gzip ? "gzip" : "plain"), detail);
     }
 
     /** The rows/s of the large file against the reference's, and both runs' peak memory. */
