@@ -34,6 +34,10 @@ final class ColdSection implements Section {
             throw new IllegalStateException(JAR + " is missing: run 'mvn -DskipTests package' first, so no run pays for the build");
         }
         Path dir = Files.createDirectories(ctx.options.out().resolve("cold"));
+        // The first command after a build records the launcher's start-up cache (submit/jvm-env);
+        // a user pays that once, so it is a figure of its own and no timed run includes it.
+        launch(dir.resolve("first-after-build.log"), "--help");
+        out.row("first command (--help): records the start-up cache if this build has none (once a build, Java 25)", Fmt.seconds(lastExit));
         List<ColdRun> runs = new ArrayList<>();
         double[] evaluate = new double[RUNS];
         double[] both = new double[RUNS];
