@@ -141,17 +141,7 @@ class StandaloneClusterIT {
         Path model = WORK.resolve("resume-model");
         Path checkpoint = WORK.resolve("resume-checkpoint");
         List<String> args = trainArgs(model, "--checkpoint-every", "1", "--checkpoint", checkpoint.toString());
-        try (Driver d = Driver.start(BASE, WORK.resolve("resume-1-killed.log"), master, "train", args)) {
-            long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
-            while (!Files.exists(checkpoint.resolve("model.json"))) {
-                assertTrue(d.alive(), () -> "the run ended before its first checkpoint:\n" + d.tail());
-                assertTrue(System.nanoTime() < deadline, "no checkpoint within " + RUN_LIMIT);
-                Driver.sleep(50);
-            }
-            d.kill();
-        }
-        int done = ((Number) load(checkpoint).info().get("epochsDone")).intValue();
-        assertTrue(done >= 1 && done < EPOCHS, "the kill must fall between checkpoints, after epoch " + done);
+        int done = killAfterFirstCheckpoint(WORK.resolve("resume-1-killed.log"), master, args, checkpoint, EPOCHS);
         assertFalse(Files.exists(model), "the killed run must not have written its model");
 
         List<String> resume = new ArrayList<>(args);
@@ -161,6 +151,27 @@ class StandaloneClusterIT {
             assertTrue(d.log().contains("resumed from " + checkpoint + " after epoch " + done), d::tail);
         }
         assertSameWeights(clusterModel(), model);
+    }
+
+    /**
+     * Starts {@code train ARGS} on the cluster, kills its driver as soon as the first checkpoint is
+     * published, and returns the epochs that checkpoint holds: at least one and fewer than {@code
+     * epochs}, so that the kill fell between checkpoints.
+     */
+    private static int killAfterFirstCheckpoint(Path log, String master, List<String> args, Path checkpoint, int epochs)
+            throws IOException {
+        try (Driver d = Driver.start(BASE, log, master, "train", args)) {
+            long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
+            while (!Files.exists(checkpoint.resolve("model.json"))) {
+                assertTrue(d.alive(), () -> "the run ended before its first checkpoint:\n" + d.tail());
+                assertTrue(System.nanoTime() < deadline, "no checkpoint within " + RUN_LIMIT);
+                Driver.sleep(50);
+            }
+            d.kill();
+        }
+        int done = ((Number) load(checkpoint).info().get("epochsDone")).intValue();
+        assertTrue(done >= 1 && done < epochs, "the kill must fall between checkpoints, after epoch " + done);
+        return done;
     }
 
     /**
@@ -186,17 +197,7 @@ class StandaloneClusterIT {
         Path checkpoint = WORK.resolve("cnn-checkpoint");
         List<String> args = new ArrayList<>(cnn);
         args.addAll(List.of("--model", model.toString(), "--checkpoint-every", "1", "--checkpoint", checkpoint.toString()));
-        try (Driver d = Driver.start(BASE, WORK.resolve("cnn-cluster-killed.log"), master, "train", args)) {
-            long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
-            while (!Files.exists(checkpoint.resolve("model.json"))) {
-                assertTrue(d.alive(), () -> "the run ended before its first checkpoint:\n" + d.tail());
-                assertTrue(System.nanoTime() < deadline, "no checkpoint within " + RUN_LIMIT);
-                Driver.sleep(50);
-            }
-            d.kill();
-        }
-        int done = ((Number) load(checkpoint).info().get("epochsDone")).intValue();
-        assertTrue(done >= 1 && done < epochs, "the kill must fall between checkpoints, after epoch " + done);
+        killAfterFirstCheckpoint(WORK.resolve("cnn-cluster-killed.log"), master, args, checkpoint, epochs);
         args.add("--resume");
         try (Driver d = Driver.start(BASE, WORK.resolve("cnn-cluster-resumed.log"), master, "train", args)) {
             assertEquals(0, d.await(RUN_LIMIT), () -> "the resumed run failed:\n" + d.tail());
