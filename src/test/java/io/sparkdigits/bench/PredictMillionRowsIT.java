@@ -3,12 +3,12 @@ package io.sparkdigits.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.nio.file.Files;
+import io.sparkdigits.cluster.Driver;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,28 +41,11 @@ class PredictMillionRowsIT {
     }
 
     /** Runs {@code submit/spark-digits --master local[2] --driver-memory HEAP ARGS}; exit code 0 within 5 minutes. */
-    private void launch(String heap, String... args) throws Exception {
+    private void launch(String heap, String... args) {
         List<String> cmd = new ArrayList<>(List.of(BASEDIR.resolve("submit/spark-digits").toString(),
                 "--master", "local[2]", "--driver-memory", heap));
         cmd.addAll(List.of(args));
-        Path log = dir.resolve(args[0] + ".log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(BASEDIR.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).redirectInput(new File("/dev/null"));
-        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        Process p = pb.start();
-        try {
-            assertTrue(p.waitFor(5, TimeUnit.MINUTES), "still running after 5 minutes: " + cmd);
-            assertEquals(0, p.exitValue(), () -> cmd + " failed:\n" + readQuietly(log));
-        } finally {
-            p.destroyForcibly();
-        }
-    }
-
-    private static String readQuietly(Path log) {
-        try {
-            return Files.readString(log);
-        } catch (java.io.IOException e) {
-            return "(no log: " + e + ")";
-        }
+        Driver.runOk(BASEDIR, dir.resolve(args[0] + ".log"), cmd, Map.of("SPARK_LOCAL_IP", "127.0.0.1"),
+                Duration.ofMinutes(5));
     }
 }

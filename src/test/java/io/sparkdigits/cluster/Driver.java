@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * the child is the driver), its output going to a log file for diagnosis. Closing it kills a
  * driver that is still running, so a failed test leaves no process behind.
  */
-final class Driver implements AutoCloseable {
+public final class Driver implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final long started = System.nanoTime();
@@ -58,8 +58,19 @@ final class Driver implements AutoCloseable {
     /** Runs to the end and asserts exit code 0. */
     static void runOk(Path basedir, Path log, String master, String command, List<String> args, Duration limit) {
         try (Driver d = start(basedir, log, master, command, args)) {
-            assertEquals(0, d.await(limit), () -> "the run failed; its log " + log + " ends with:\n" + d.tail());
+            d.assertSucceeds(limit);
         }
+    }
+
+    /** Runs {@code cmd} in {@code dir}, {@code env} added, to the end and asserts exit code 0. */
+    public static void runOk(Path dir, Path log, List<String> cmd, Map<String, String> env, Duration limit) {
+        try (Driver d = start(dir, log, cmd, env)) {
+            d.assertSucceeds(limit);
+        }
+    }
+
+    private void assertSucceeds(Duration limit) {
+        assertEquals(0, await(limit), () -> "the run failed; its log " + log + " ends with:\n" + tail());
     }
 
     long pid() {
