@@ -16,8 +16,9 @@ import scala.runtime.AbstractFunction2;
 
 /**
  * One training step as one Spark job: the current weights are broadcast, each partition computes
- * the gradient of its slice of the global batch, and the partial sums are tree-aggregated. The
- * cached shards never move.
+ * the gradient of its slice of the global batch, and the partial sums are added in partition order
+ * (on the driver, or tree-aggregated on the executors when there are many). The cached shards
+ * never move.
  *
  * <p>The weights go in a broadcast rather than the task closure: a closure is serialized to check
  * it, again into the task binary, and deserialized by every task, while a broadcast is written
