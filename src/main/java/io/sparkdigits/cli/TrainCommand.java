@@ -207,7 +207,7 @@ final class TrainCommand implements Command {
             } catch (NumberFormatException e) {
                 rates[i] = Double.NaN;
             }
-            if (!(rates[i] >= 0 && rates[i] < 1)) {
+            if (!(rates[i] >= 0 && (float) rates[i] < 1)) { // as the float the network keeps: 0.99999999 is 1f
                 throw new UsageException("--dropout needs comma-separated rates in [0, 1), got '" + o.string("dropout") + "'");
             }
         }

@@ -136,8 +136,6 @@ public record Augment(double shift, double rotate, double scale, boolean elastic
         int c = s.c;
         int row = s.paddedWidth * c;
         float[] src = s.padded;
-        int maxX = s.w + Scratch.PAD - 2;
-        int maxY = s.h + Scratch.PAD - 2;
         for (int at = 0; at < s.h * s.w; at++) {
             float sx = s.mapX[at];
             float sy = s.mapY[at];
@@ -145,8 +143,8 @@ public record Augment(double shift, double rotate, double scale, boolean elastic
             int y0 = (int) Math.floor(sy);
             float fx = sx - x0;
             float fy = sy - y0;
-            int cx = Math.min(Math.max(x0, -Scratch.PAD), maxX) + Scratch.PAD;
-            int cy = Math.min(Math.max(y0, -Scratch.PAD), maxY) + Scratch.PAD;
+            int cx = Math.min(Math.max(x0, -Scratch.PAD), s.w) + Scratch.PAD;
+            int cy = Math.min(Math.max(y0, -Scratch.PAD), s.h) + Scratch.PAD;
             int i = cy * row + cx * c;
             if (c == 1) { // gray images without the channel loop: the warp takes half the time
                 out[off + at] = (1 - fy) * ((1 - fx) * src[i] + fx * src[i + 1])
@@ -163,7 +161,11 @@ public record Augment(double shift, double rotate, double scale, boolean elastic
 
     /** Per-thread buffers: the source row in its zero border, the sampling map and the elastic fields. */
     public static final class Scratch {
-        /** Width of the zero border: 2 keeps both corners of a clamped sample outside the image. */
+        /**
+         * Width of the zero border, and it must be 2: a corner clamped into [-2, w] keeps both of
+         * a sample's columns, x0 and x0 + 1, inside the copy, and in the border whenever the
+         * clamp moved it (with a border of 1, column w + 1 would fall outside the copy).
+         */
         static final int PAD = 2;
         final int h;
         final int w;

@@ -120,7 +120,7 @@ public final class DigitsClassifier
                 + " images when the width is a square)", valid(DigitsClassifier::validShape));
         dropout = new DoubleArrayParam(this, "dropout", "dropout rates of the inputs of the dense layers in order,"
                 + " each in [0, 1) (unset: the preset's)",
-                valid((double[] a) -> Arrays.stream(a).allMatch(r -> r >= 0 && r < 1)));
+                valid((double[] a) -> Arrays.stream(a).allMatch(r -> r >= 0 && (float) r < 1)));
         augment = new Param<>(this, "augment", "distortion of training images: shift=PIXELS,rotate=DEGREES,"
                 + "scale=FRACTION[,elastic] or none (unset: the preset's)", valid(DigitsClassifier::validAugment));
         earlyStopping = new IntParam(this, "earlyStopping", "stop after this many epochs without a lower loss on the"

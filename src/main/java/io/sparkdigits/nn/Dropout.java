@@ -34,7 +34,8 @@ public final class Dropout implements Serializable {
         for (int i = 0; i < stages.size() && d < denseRates.length; i++) {
             if (stages.get(i) instanceof Stage.Dense) {
                 double r = denseRates[d++];
-                if (!(r >= 0 && r < 1)) {
+                // Tested as the float it is kept as: 0.99999999 rounds to 1f, whose keep-factor is infinite.
+                if (!(r >= 0 && (float) r < 1)) {
                     throw new IllegalArgumentException("a dropout rate must be in [0, 1), got " + r);
                 }
                 rates[i] = (float) r;
@@ -145,7 +146,10 @@ public final class Dropout implements Serializable {
         }
     }
 
-    /** The 24-bit draws that {@code SplittableRandom.nextFloat()} turns into floats below {@code rate}. */
+    /**
+     * How many of the 24-bit draws behind {@code SplittableRandom.nextFloat()} give a float below
+     * {@code rate}: a draw m is dropped exactly when {@code m < dropBelow(rate)}.
+     */
     static int dropBelow(float rate) {
         return (int) Math.ceil(rate * 0x1.0p24);
     }

@@ -21,17 +21,18 @@ final class ThroughputSection implements Section {
     public void run(BenchContext ctx, Report.Part out) {
         DigitData train = ctx.ourTrain().data();
         int epochs = ctx.options.epochs(3, 1);
-        // The default's batch adapts to the data (2048 for MNIST): the row names what it chose.
-        int defaultBatch = TrainConfig.preset("default").resolve(train.rows()).batchSize();
+        // The default's batch and rate adapt to the data (2048 and 6e-3 for MNIST): the row uses what it chose.
+        TrainConfig chosen = TrainConfig.preset("default").resolve(train.rows());
+        int defaultBatch = chosen.batchSize();
         Map<String, Object> runs = new LinkedHashMap<>();
         // Untimed: until the JIT has compiled the kernels for full chunks, the first run's steps
         // are slower than every later one, and that would be charged to whichever batch ran first.
         TrainRun.Result warmUp = TrainRun.run(TrainRun.config("throughput-warm-up", ctx.options.hidden(),
-                TrainConfig.preset("default").learningRate(), defaultBatch, ctx.options.epochs(12, 1)), train, null);
+                chosen.learningRate(), defaultBatch, ctx.options.epochs(12, 1)), train, null);
         out.detail("warmUpEpochSeconds", warmUp.seconds());
         for (int batch : java.util.stream.IntStream.of(defaultBatch, 512, 1024, 4096).distinct().toArray()) {
             TrainConfig cfg = TrainRun.config("throughput-b" + batch, ctx.options.hidden(),
-                    TrainConfig.preset("default").learningRate(), batch, epochs);
+                    chosen.learningRate(), batch, epochs);
             TrainRun.Result r = TrainRun.run(cfg, train, null);
             String label = batch == defaultBatch
                     ? "train samples/s, " + r.setup().spec() + ", batch " + batch + " (default), " + epochs + " epoch(s)"

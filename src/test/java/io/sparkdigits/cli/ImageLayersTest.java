@@ -73,6 +73,7 @@ class ImageLayersTest {
             {"--layers", "conv5x5x8,pool2", "must end with the number of classes"},
             {"--augment", "shear=3", "unknown augmentation 'shear=3'"},
             {"--dropout", "0.5,1.2", "--dropout needs comma-separated rates in [0, 1)"},
+            {"--dropout", "0.99999999", "--dropout needs comma-separated rates in [0, 1)"}, // 1f as a float
             {"--shape", "28by28", "an image shape is HxW or HxWxC"},
         };
         for (String[] c : cases) {

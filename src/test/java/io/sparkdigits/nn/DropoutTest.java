@@ -2,6 +2,9 @@ package io.sparkdigits.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -40,8 +43,8 @@ class DropoutTest {
         // nextFloat() is m * 2^-24 for m in [0, 2^24): m is dropped exactly when that float is below the rate.
         for (float rate : new float[] {0.1f, 0.2f, 0.5f, 0x1.0p-24f, 0x1.8p-24f, Math.nextDown(1f)}) {
             int t = Dropout.dropBelow(rate);
-            assertEquals(true, (t - 1) * 0x1.0p-24f < rate, "rate " + rate);
-            assertEquals(false, t * 0x1.0p-24f < rate, "rate " + rate);
+            assertTrue((t - 1) * 0x1.0p-24f < rate, "rate " + rate);
+            assertFalse(t * 0x1.0p-24f < rate, "rate " + rate);
         }
     }
 
@@ -62,5 +65,14 @@ class DropoutTest {
                 assertArrayEquals(reference(stream, rates[j], widths[j]), row, "stage " + stages[j] + " row " + r);
             }
         }
+    }
+
+    @Test
+    void aRateThatRoundsToOneIsRefused() {
+        NetworkSpec spec = new NetworkSpec(new int[] {4, 3, 2}, Activation.RELU);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Dropout.of(spec, new double[] {0.99999999}));
+        assertTrue(e.getMessage().contains("[0, 1)"), e.getMessage());
+        assertTrue(Dropout.of(spec, new double[] {0.9999}).any());
     }
 }
