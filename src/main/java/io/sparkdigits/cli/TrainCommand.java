@@ -6,6 +6,7 @@ import io.sparkdigits.data.Labels;
 import io.sparkdigits.ml.InputFrames;
 import io.sparkdigits.model.OutputGuard;
 import io.sparkdigits.nn.Activation;
+import io.sparkdigits.nn.Dropout;
 import io.sparkdigits.nn.NetworkSpec;
 import io.sparkdigits.nn.Stage;
 import io.sparkdigits.optim.LrSchedule;
@@ -207,7 +208,7 @@ final class TrainCommand implements Command {
             } catch (NumberFormatException e) {
                 rates[i] = Double.NaN;
             }
-            if (!(rates[i] >= 0 && (float) rates[i] < 1)) { // as the float the network keeps: 0.99999999 is 1f
+            if (!Dropout.isRate(rates[i])) {
                 throw new UsageException("--dropout needs comma-separated rates in [0, 1), got '" + o.string("dropout") + "'");
             }
         }

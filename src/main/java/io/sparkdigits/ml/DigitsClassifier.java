@@ -6,6 +6,7 @@ import io.sparkdigits.data.Augment;
 import io.sparkdigits.data.Labels;
 import io.sparkdigits.model.Model;
 import io.sparkdigits.nn.Activation;
+import io.sparkdigits.nn.Dropout;
 import io.sparkdigits.nn.NetworkSpec;
 import io.sparkdigits.nn.Stage;
 import io.sparkdigits.optim.LrSchedule;
@@ -120,7 +121,7 @@ public final class DigitsClassifier
                 + " images when the width is a square)", valid(DigitsClassifier::validShape));
         dropout = new DoubleArrayParam(this, "dropout", "dropout rates of the inputs of the dense layers in order,"
                 + " each in [0, 1) (unset: the preset's)",
-                valid((double[] a) -> Arrays.stream(a).allMatch(r -> r >= 0 && (float) r < 1)));
+                valid((double[] a) -> Arrays.stream(a).allMatch(Dropout::isRate)));
         augment = new Param<>(this, "augment", "distortion of training images: shift=PIXELS,rotate=DEGREES,"
                 + "scale=FRACTION[,elastic] or none (unset: the preset's)", valid(DigitsClassifier::validAugment));
         earlyStopping = new IntParam(this, "earlyStopping", "stop after this many epochs without a lower loss on the"

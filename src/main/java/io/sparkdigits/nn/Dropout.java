@@ -34,8 +34,7 @@ public final class Dropout implements Serializable {
         for (int i = 0; i < stages.size() && d < denseRates.length; i++) {
             if (stages.get(i) instanceof Stage.Dense) {
                 double r = denseRates[d++];
-                // Tested as the float it is kept as: 0.99999999 rounds to 1f, whose keep-factor is infinite.
-                if (!(r >= 0 && (float) r < 1)) {
+                if (!isRate(r)) {
                     throw new IllegalArgumentException("a dropout rate must be in [0, 1), got " + r);
                 }
                 rates[i] = (float) r;
@@ -46,6 +45,14 @@ public final class Dropout implements Serializable {
                     + " dense layers");
         }
         return new Dropout(rates);
+    }
+
+    /**
+     * Whether {@code r} is a dropout rate: in [0, 1) as the float it is kept as (0.99999999
+     * rounds to 1f, whose keep-factor is infinite). The one test the CLI and the API share.
+     */
+    public static boolean isRate(double r) {
+        return r >= 0 && (float) r < 1;
     }
 
     /** Whether any stage drops anything. */
