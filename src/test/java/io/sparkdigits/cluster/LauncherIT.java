@@ -56,6 +56,28 @@ class LauncherIT {
         assertTrue(Files.readString(usage).contains("--epochs needs a whole number, got 'many'"));
     }
     /**
+     * The driver runs the collector of conf/driver-jvm-options, and a collector the user chose
+     * in JDK_JAVA_OPTIONS instead of failing to start with two. Without the start-up cache: the
+     * collector does not depend on it, and each setting would record one of its own.
+     */
+    @Test
+    void theDriverRunsTheParallelCollectorUnlessTheUserChoseOne() throws Exception {
+        String ours = collectorLine("-Xlog:gc:stdout", "ours");
+        assertTrue(ours.contains("Using Parallel"), ours);
+        String users = collectorLine("-XX:+UseSerialGC -Xlog:gc:stdout", "users");
+        assertTrue(users.contains("Using Serial"), users);
+    }
+
+    private String collectorLine(String jdkJavaOptions, String name) throws Exception {
+        Path log = dir.resolve(name + ".log");
+        Driver.runOk(BASEDIR, log, List.of(BASEDIR.resolve("submit/spark-digits").toString(), "predict", "--help"),
+                Map.of("JDK_JAVA_OPTIONS", jdkJavaOptions, "SPARK_DIGITS_AOT", "0"), Duration.ofMinutes(2));
+        String out = Files.readString(log);
+        assertTrue(out.contains("Usage: spark-digits predict"), out);
+        return out.lines().filter(l -> l.startsWith("[") && l.contains("Using ")).findFirst().orElse(out);
+    }
+
+    /**
      * The launcher runs the newest Java >= 25 it finds (with its ahead-of-time cache), else Java 17;
      * JAVA_HOME overrides. Both must train the same model, bit for bit: this proves both JVMs on
      * every CI run, on a machine that has both.
