@@ -94,7 +94,7 @@ public final class ShardPacker implements Serializable {
             int at = rows * cols;
             for (int c = 0; c < cols; c++) {
                 float v = values[c];
-                // Only 0..255 integers fit a byte; CSV rows never hold others, other sources may.
+                // Only 0..255 integers fit a byte; anything else turns the whole block into floats.
                 if (floats == null && (v != (int) v || v < 0f || v > 255f)) {
                     toFloats();
                 }
@@ -107,9 +107,10 @@ public final class ShardPacker implements Serializable {
             rows++;
         }
 
+        /** Turns every byte written so far into a float, the row being added included. */
         private void toFloats() {
             floats = new float[CHUNK_ROWS * cols];
-            for (int i = 0; i < rows * cols; i++) {
+            for (int i = 0; i < bytes.length; i++) {
                 floats[i] = bytes[i] & 0xFF;
             }
             bytes = null;

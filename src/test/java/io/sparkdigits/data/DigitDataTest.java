@@ -1,5 +1,6 @@
 package io.sparkdigits.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,6 +68,23 @@ class DigitDataTest {
             List<Shard> shards = data.shards().collect();
             assertTrue(shards.stream().anyMatch(s -> !s.isBytes() && s.rows() > 0), "0.5 keeps its shard float");
             assertEquals(255f, data.maxValue());
+        } finally {
+            data.release();
+        }
+    }
+
+    @Test
+    void aRowThatTurnsItsBlockToFloatsKeepsTheIntegersBeforeItsFirstFraction() throws IOException {
+        Files.write(dir.resolve("t.csv"), List.of("1,3,4,5", "2,7,255,0.5", "0,1,2.25,3"));
+        DigitData data = load(dir.resolve("t.csv").toString(), CsvLayout.Header.AUTO, 1);
+        try {
+            Shard shard = data.shards().collect().get(0);
+            assertFalse(shard.isBytes());
+            float[] x = new float[9];
+            short[] y = new short[3];
+            shard.gather(null, 0, 3, 1f, x, y);
+            assertArrayEquals(new float[] {3, 4, 5, 7, 255, 0.5f, 1, 2.25f, 3}, x);
+            assertArrayEquals(new short[] {1, 2, 0}, y);
         } finally {
             data.release();
         }
