@@ -213,6 +213,51 @@ public final class DigitData {
         }
     }
 
+    /** Which rows of a partition's shard to take, in storage order; null for all of them. */
+    @FunctionalInterface
+    public interface Rows extends java.io.Serializable {
+        int[] of(int shardRows, int partition);
+    }
+
+    /** Per-column sums and sums of squares over some rows, and how many rows. */
+    public record ColumnSums(double[] sum, double[] sumSq, long rows) implements java.io.Serializable {
+        ColumnSums plus(ColumnSums o) {
+            double[] s = sum.clone();
+            double[] q = sumSq.clone();
+            for (int c = 0; c < s.length; c++) {
+                s[c] += o.sum[c];
+                q[c] += o.sumSq[c];
+            }
+            return new ColumnSums(s, q, rows + o.rows);
+        }
+    }
+
+    /**
+     * The column sums of the rows {@code which} picks in every partition: one job over the cached
+     * shards, the partitions' sums added on the driver in partition order, so the same data gives
+     * the same sums to the bit.
+     */
+    public ColumnSums columnSums(Rows which) {
+        int w = width;
+        List<ColumnSums> parts = shards.mapPartitionsWithIndex((p, it) -> {
+            double[] sum = new double[w];
+            double[] sumSq = new double[w];
+            long n = 0;
+            while (it.hasNext()) {
+                Shard s = it.next();
+                int[] rows = which.of(s.rows(), p);
+                s.addColumnSums(rows, sum, sumSq);
+                n += rows == null ? s.rows() : rows.length;
+            }
+            return List.of(new ColumnSums(sum, sumSq, n)).iterator();
+        }, true).collect();
+        ColumnSums total = new ColumnSums(new double[w], new double[w], 0);
+        for (ColumnSums part : parts) {
+            total = total.plus(part);
+        }
+        return total;
+    }
+
     public JavaRDD<Shard> shards() {
         return shards;
     }

@@ -97,6 +97,22 @@ public final class Shard implements Serializable {
         }
     }
 
+    /**
+     * Adds each column's values and squared values over rows {@code rows} ({@code null}: every
+     * row) to {@code sum} and {@code sumSq}, in row order.
+     */
+    public void addColumnSums(int[] rows, double[] sum, double[] sumSq) {
+        int n = rows == null ? this.rows : rows.length;
+        for (int i = 0; i < n; i++) {
+            int src = (rows == null ? i : rows[i]) * cols;
+            for (int c = 0; c < cols; c++) {
+                double v = pixels != null ? pixels[src + c] & 0xFF : values[src + c];
+                sum[c] += v;
+                sumSq[c] += v * v;
+            }
+        }
+    }
+
     /** Rows dropped as bad while this shard was packed ({@code --bad-rows skip}). */
     public long skipped() {
         return skipped;

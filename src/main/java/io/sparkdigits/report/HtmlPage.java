@@ -85,6 +85,9 @@ final class HtmlPage {
         model.put("architecture", d.model().spec() + " (fully connected, softmax output)");
         model.put("parameters", String.format(Locale.ROOT, "%,d", d.model().spec().numParams()));
         model.put("input scale", d.model().inputScale());
+        if (d.model().info().get("inputs") != null) {
+            model.put("inputs", d.model().info().get("inputs"));
+        }
         model.put("created", d.model().info().get("created"));
         cards.put("Model", model);
         cards.put("Training settings", d.info("config"));

@@ -38,6 +38,8 @@ final class Checkpoints {
     private static final Logger LOG = LogManager.getLogger(TrainJob.class);
     /** The state array that holds the best epoch's weights under early stopping. */
     static final String BEST_WEIGHTS = "best-weights";
+    /** The weights being trained, kept beside the model's when the two differ (standardised inputs). */
+    static final String TRAINING_WEIGHTS = "training-weights";
     private static final String[] KEYS = {"config", "data", "epochsDone", "optimizerSteps", "history"};
 
     /** Test hook: called with the epoch count before each checkpoint is saved (a test throws there to stop a run). */
@@ -72,8 +74,13 @@ final class Checkpoints {
         }
     }
 
-    static void save(String path, TrainConfig cfg, Map<String, Object> data, NetworkSpec spec, float[] params,
-                     float scale, Optimizer optimizer, EarlyStopping stopping, int epochsDone,
+    /**
+     * Saves a checkpoint: a model of the weights {@code served} (what a model of this run scores
+     * with), and the state to resume from, which includes {@code params}, the weights being
+     * trained, when they are not the same array.
+     */
+    static void save(String path, TrainConfig cfg, Map<String, Object> data, NetworkSpec spec, float[] served,
+                     float[] params, float scale, Optimizer optimizer, EarlyStopping stopping, int epochsDone,
                      List<Map<String, Object>> history, boolean overwrite, Configuration conf) {
         beforeSave.accept(epochsDone);
         Map<String, Object> info = new LinkedHashMap<>();
@@ -83,6 +90,9 @@ final class Checkpoints {
         info.put("optimizerSteps", optimizer.stepCount());
         info.put("history", new ArrayList<>(history));
         Map<String, float[]> state = new LinkedHashMap<>(optimizer.state());
+        if (served != params) {
+            state.put(TRAINING_WEIGHTS, params.clone());
+        }
         if (stopping != null) {
             info.put("earlyStopping", stopping.checkpoint());
             float[] best = stopping.bestParams();
@@ -91,7 +101,7 @@ final class Checkpoints {
             }
         }
         try {
-            ModelStore.save(new Model(spec, params.clone(), scale, info, state), path, conf, overwrite);
+            ModelStore.save(new Model(spec, served.clone(), scale, info, state), path, conf, overwrite);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot write checkpoint " + path + ": " + e.getMessage(), e);
         }
@@ -129,6 +139,7 @@ final class Checkpoints {
         int epochs = integer(info, "epochsDone", from, 0, cfg.epochs());
         Map<String, float[]> state = new LinkedHashMap<>(ck.state());
         float[] best = state.remove(BEST_WEIGHTS);
+        float[] trained = state.remove(TRAINING_WEIGHTS);
         try {
             optimizer.restore(state, integer(info, "optimizerSteps", from, 0, Integer.MAX_VALUE));
             if (stopping != null) {
@@ -140,7 +151,11 @@ final class Checkpoints {
         if (!(info.get("history") instanceof List<?> list) || list.size() != epochs) {
             throw new BadInputException(from + ": info.history does not list the " + epochs + " epochs done");
         }
-        System.arraycopy(ck.params(), 0, params, 0, params.length);
+        float[] weights = trained != null ? trained : ck.params();
+        if (weights.length != params.length) {
+            throw new BadInputException(from + ": checkpoint weights do not fit this run");
+        }
+        System.arraycopy(weights, 0, params, 0, params.length);
         list.forEach(e -> history.add((Map<String, Object>) e));
         return epochs;
     }

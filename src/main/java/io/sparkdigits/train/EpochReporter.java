@@ -83,7 +83,8 @@ final class EpochReporter implements Trainer.Listener {
 
     @Override
     public void epochEnd(EpochStats stats, float[] params) {
-        Predictor predictor = new Predictor(setup.spec(), params, setup.scale());
+        float[] served = setup.servedParams(params);
+        Predictor predictor = new Predictor(setup.spec(), served, setup.scale());
         String after = " after epoch " + stats.epoch();
         String of = " epoch " + stats.epoch() + "/" + stats.epochs();
         EvaluationReport val = validate(predictor, after, of);
@@ -102,7 +103,8 @@ final class EpochReporter implements Trainer.Listener {
         }
         int every = paths.checkpointEvery();
         if (every > 0 && (stats.epoch() % every == 0 || stats.epoch() == stats.epochs())) {
-            Checkpoints.save(paths.checkpoint(), setup.config(), dataFingerprint(), setup.spec(), params, setup.scale(),
+            Checkpoints.save(paths.checkpoint(), setup.config(), dataFingerprint(), setup.spec(), served, params,
+                    setup.scale(),
                     setup.optimizer(), stopping, stats.epoch(), history, paths.overwrite(), hadoop);
         }
     }

@@ -4,6 +4,7 @@ import io.sparkdigits.data.Augment;
 import io.sparkdigits.data.Shard;
 import io.sparkdigits.nn.BatchStats;
 import io.sparkdigits.nn.Dropout;
+import io.sparkdigits.nn.InputNorm;
 import io.sparkdigits.nn.Mlp;
 import io.sparkdigits.nn.NetworkSpec;
 import io.sparkdigits.nn.Stage;
@@ -26,6 +27,7 @@ public final class PartitionGradient implements Serializable {
     private final BatchPlan plan;
     private final RowSplit split;
     private final float scale;
+    private final InputNorm norm;
     private final Regularization regularization;
 
     /**
@@ -46,10 +48,17 @@ public final class PartitionGradient implements Serializable {
     }
 
     public PartitionGradient(NetworkSpec spec, BatchPlan plan, RowSplit split, float scale, Regularization regularization) {
+        this(spec, plan, split, scale, null, regularization);
+    }
+
+    /** {@code norm}, if not null, standardises the scaled rows before anything else sees them. */
+    public PartitionGradient(NetworkSpec spec, BatchPlan plan, RowSplit split, float scale, InputNorm norm,
+                             Regularization regularization) {
         this.spec = spec;
         this.plan = plan;
         this.split = split;
         this.scale = scale;
+        this.norm = norm;
         this.regularization = regularization;
     }
 
@@ -65,6 +74,9 @@ public final class PartitionGradient implements Serializable {
         for (int at = from; at < to; at += CHUNK) {
             int end = Math.min(to, at + CHUNK);
             shard.gather(order, at, end, scale, s.x, s.y);
+            if (norm != null) {
+                norm.apply(s.x, end - at);
+            }
             Dropout.Masks masks = regularize(s, order, at, end, partition, epoch, step);
             Mlp.accumulateGradient(spec, params, s.x, s.y, 0, end - at, grad, s.workspace, stats, masks);
         }

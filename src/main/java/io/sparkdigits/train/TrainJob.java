@@ -8,6 +8,7 @@ import io.sparkdigits.eval.EvaluationReport;
 import io.sparkdigits.eval.Evaluator;
 import io.sparkdigits.model.Model;
 import io.sparkdigits.model.ModelStore;
+import io.sparkdigits.nn.InputNorm;
 import io.sparkdigits.nn.NetworkSpec;
 import io.sparkdigits.infer.Predictor;
 import java.io.IOException;
@@ -173,15 +174,7 @@ public final class TrainJob {
     public static Model train(SparkSession spark, TrainConfig cfg, Paths paths, DigitData train, DigitData validation,
                               DigitData test, JobDeadline deadline, Monitor monitor) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        TrainSetup setup;
-        int classes = train.classes();
-        try {
-            setup = TrainSetup.of(cfg, train.width(), train.rowsPerPartition(), train.maxValue(), classes);
-        } catch (IllegalArgumentException e) {
-            // Settings that do not fit the data (an image layer on rows that are no image, a shape of
-            // another size): the user's to fix, said in one line.
-            throw new BadInputException(paths.train() + ": " + e.getMessage());
-        }
+        TrainSetup setup = setup(spark, cfg, paths, train);
         NetworkSpec spec = setup.spec();
         TrainConfig requested = cfg;
         cfg = setup.config();
@@ -225,6 +218,9 @@ public final class TrainJob {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("config", cfg.toMap());
         info.put("data", dataInfo(paths, train, test));
+        if (setup.norm() != null) {
+            info.put("inputs", "standardized per feature on the training rows, folded into the first layer");
+        }
         info.put("history", reporter.history());
         info.put("created", Instant.now().toString());
         info.put("sparkVersion", spark.version());
@@ -239,13 +235,36 @@ public final class TrainJob {
             EvaluationReport report = reporter.lastTest() != null && !keptEarlier ? reporter.lastTest()
                     : deadline.run("final test evaluation", () -> JobDescription.run(spark.sparkContext(),
                             "evaluate test", () -> Evaluator.evaluate(test.shards(),
-                                    new Predictor(spec, params, setup.scale()), Evaluator.ALL_ROWS)));
+                                    new Predictor(spec, setup.servedParams(params), setup.scale()),
+                                    Evaluator.ALL_ROWS)));
             info.put("testMetrics", report.toMap());
             // The same table as the evaluate command's: a quick start needs one JVM, not two.
             System.out.printf(Locale.ROOT, "test accuracy %.2f%% (%d rows), mean loss %.4f%n%s",
                     100 * report.accuracy(), report.rows(), report.meanLoss(), report.toTable());
         }
-        return new Model(spec, params, setup.scale(), info, Map.of());
+        return new Model(spec, setup.servedParams(params), setup.scale(), info, Map.of());
+    }
+
+    /** The run's setup for {@code train}: settings resolved, and tables standardised. */
+    private static TrainSetup setup(SparkSession spark, TrainConfig cfg, Paths paths, DigitData train) {
+        TrainSetup setup;
+        try {
+            setup = TrainSetup.of(cfg, train.width(), train.rowsPerPartition(), train.maxValue(), train.classes());
+        } catch (IllegalArgumentException e) {
+            // Settings that do not fit the data (an image layer on rows that are no image, a shape of
+            // another size): the user's to fix, said in one line.
+            throw new BadInputException(paths.train() + ": " + e.getMessage());
+        }
+        if (!setup.tabular()) {
+            return setup;
+        }
+        RowSplit split = setup.split();
+        DigitData.ColumnSums sums = JobDescription.run(spark.sparkContext(), "standardize features",
+                () -> train.columnSums(split::trainRows));
+        LOG.info("the rows are a table, not pictures: each of the " + train.width() + " features is standardized"
+                + " by its mean and standard deviation on the training rows (the saved model folds this into"
+                + " its first layer and takes raw values)");
+        return setup.withNorm(InputNorm.of(sums.sum(), sums.sumSq(), sums.rows()));
     }
 
     private static Map<String, Object> dataInfo(Paths paths, DigitData train, DigitData test) {

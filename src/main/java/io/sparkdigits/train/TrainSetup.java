@@ -3,6 +3,7 @@ package io.sparkdigits.train;
 import io.sparkdigits.data.Augment;
 import io.sparkdigits.nn.Dropout;
 import io.sparkdigits.nn.Init;
+import io.sparkdigits.nn.InputNorm;
 import io.sparkdigits.nn.Stage;
 import io.sparkdigits.nn.NetworkSpec;
 import io.sparkdigits.optim.LrSchedule;
@@ -14,9 +15,12 @@ import io.sparkdigits.optim.Optimizers;
  * automatic batch size and epochs resolved, the network, which rows train, the batch plan, the
  * optimizer and the schedule. One place, so that the Spark job and the
  * single-JVM reference are wired identically.
+ *
+ * <p>{@code scale} multiplies every input value (1/255 for 0..255 pixels); {@code norm}, if not
+ * null, then standardises each feature (tables, see {@link #tabular()}).
  */
 public record TrainSetup(TrainConfig config, NetworkSpec spec, RowSplit split, BatchPlan plan, Optimizer optimizer,
-                         LrSchedule schedule, float scale) {
+                         LrSchedule schedule, float scale, InputNorm norm) {
 
     /**
      * @param width            values per row
@@ -37,9 +41,33 @@ public record TrainSetup(TrainConfig config, NetworkSpec spec, RowSplit split, B
         Optimizer optimizer = Optimizers.create(cfg.optimizer(), cfg.momentum(), cfg.nesterov(), cfg.weightDecay(), spec);
         LrSchedule schedule = LrSchedule.parse(cfg.schedule(), cfg.learningRate(), plan.stepsPerEpoch());
         float scale = maxValue > 1f ? 1f / 255f : 1f;
-        TrainSetup setup = new TrainSetup(cfg, spec, split, plan, optimizer, schedule, scale);
+        TrainSetup setup = new TrainSetup(cfg, spec, split, plan, optimizer, schedule, scale, null);
         setup.regularization(); // refuses augmentation or dropout that do not fit the network now, not in a task
         return setup;
+    }
+
+    /**
+     * Whether the rows are a table rather than pictures: no image layer, no {@code --shape}, not
+     * square images of 16 x 16 or more; and the network starts with a dense layer, into which
+     * standardised inputs fold ({@link InputNorm#fold}).
+     */
+    public boolean tabular() {
+        Stage.Shape image = spec.input() != null ? spec.input() : config.imageShape(spec.inputSize());
+        boolean pictures = image != null && image.h() >= 16 && image.w() >= 16 || config.shape() != null;
+        return !pictures && spec.stages().get(0) instanceof Stage.Dense;
+    }
+
+    /** This setup with each feature standardised by {@code norm} instead of scaled. */
+    public TrainSetup withNorm(InputNorm norm) {
+        return new TrainSetup(config, spec, split, plan, optimizer, schedule, 1f, norm);
+    }
+
+    /**
+     * The weights a model saves and scores with: those being trained, with the standardisation
+     * folded in when there is one, so the model takes raw values scaled by {@code scale} alone.
+     */
+    public float[] servedParams(float[] params) {
+        return norm == null ? params : norm.fold(spec, params);
     }
 
     /** Square images of at least 16 x 16 pixels scaled from 0..255: what an automatic augmentation distorts. */
@@ -55,7 +83,7 @@ public record TrainSetup(TrainConfig config, NetworkSpec spec, RowSplit split, B
 
     /** The per-partition gradient computation of this run. */
     public PartitionGradient kernel() {
-        return new PartitionGradient(spec, plan, split, scale, regularization());
+        return new PartitionGradient(spec, plan, split, scale, norm, regularization());
     }
 
     /** Augmentation and dropout as the settings ask, checked against the network and the data. */

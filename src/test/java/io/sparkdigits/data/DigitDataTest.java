@@ -91,6 +91,23 @@ class DigitDataTest {
     }
 
     @Test
+    void columnSumsAddThePickedRowsOfEveryPartitionInOrder() throws IOException {
+        Files.write(dir.resolve("s.csv"), List.of("0,1,10", "1,2,20", "0,3,30.5", "1,4,40"));
+        DigitData data = load(dir.resolve("s.csv").toString(), CsvLayout.Header.AUTO, 1);
+        try {
+            DigitData.ColumnSums all = data.columnSums((rows, partition) -> null);
+            assertEquals(4, all.rows());
+            assertArrayEquals(new double[] {10, 100.5}, all.sum());
+            assertArrayEquals(new double[] {30, 100 + 400 + 930.25 + 1600}, all.sumSq());
+            DigitData.ColumnSums two = data.columnSums((rows, partition) -> new int[] {1, 3});
+            assertEquals(2, two.rows());
+            assertArrayEquals(new double[] {6, 60}, two.sum());
+        } finally {
+            data.release();
+        }
+    }
+
+    @Test
     void sameFilesAndPartitionCountGiveTheSameShards() {
         DigitData a = load(TestData.TRAIN.toString(), CsvLayout.Header.YES, 2);
         DigitData b = load(TestData.TRAIN.toString(), CsvLayout.Header.YES, 2);

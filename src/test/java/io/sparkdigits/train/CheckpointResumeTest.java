@@ -71,12 +71,16 @@ class CheckpointResumeTest {
 
     /** Runs {@code name} until the checkpoint after epoch {@code epochs} is due, where it dies. */
     private static void killedAt(int epochs, String name, String... extra) {
+        killedAt(small, epochs, name, extra);
+    }
+
+    private static void killedAt(Path data, int epochs, String name, String... extra) {
         Checkpoints.beforeSave = e -> {
             if (e == epochs) {
                 throw new Killed(e);
             }
         };
-        Cli.Result r = train(small, name, extra);
+        Cli.Result r = train(data, name, extra);
         Checkpoints.beforeSave = e -> { };
         assertEquals(1, r.code(), r.toString());
         assertTrue(r.err().contains("killed before the checkpoint after epoch " + epochs), r.toString());
@@ -91,7 +95,12 @@ class CheckpointResumeTest {
     }
 
     private static void resumesToTheUninterruptedModel(String whole, String cut, String... extra) throws IOException {
-        Cli.Result r = train(small, cut, concat(extra, "--resume"));
+        resumesToTheUninterruptedModel(small, whole, cut, extra);
+    }
+
+    private static void resumesToTheUninterruptedModel(Path data, String whole, String cut, String... extra)
+            throws IOException {
+        Cli.Result r = train(data, cut, concat(extra, "--resume"));
         assertEquals(0, r.code(), r.toString());
         assertArrayEquals(weights(whole), weights(cut));
         assertEquals(info(whole).get("history").size(), info(cut).get("history").size());
@@ -132,6 +141,24 @@ class CheckpointResumeTest {
         assertEquals(0, train(small, "cnn-whole", cnn).code());
         killedAt(2, "cnn-cut", cnn);
         resumesToTheUninterruptedModel("cnn-whole", "cnn-cut", cnn);
+    }
+
+    /**
+     * A table's run trains standardised weights but saves them folded into raw-value weights; its
+     * checkpoints keep the trained ones too, or a resumed run would go on from the folded ones.
+     */
+    @Test
+    void aStandardisedTableResumesBitForBit() throws IOException {
+        List<String> table = new ArrayList<>();
+        for (String line : Files.readAllLines(small)) {
+            String[] f = line.split(",");
+            table.add(f[0] + "," + String.join(",", java.util.Arrays.copyOfRange(f, 300, 340)));
+        }
+        Path data = Files.write(dir.resolve("table.csv"), table);
+        assertEquals(0, train(data, "table-whole").code());
+        assertTrue(info("table-whole").has("inputs"), "40 columns are a table: standardised");
+        killedAt(data, 3, "table-cut");
+        resumesToTheUninterruptedModel(data, "table-whole", "table-cut");
     }
 
     @Test
