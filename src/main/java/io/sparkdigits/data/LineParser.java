@@ -18,10 +18,13 @@ public final class LineParser implements Serializable {
     private static final long serialVersionUID = 1L;
     /** Largest pixel value accepted: MNIST-style data is 8-bit. */
     public static final float MAX_PIXEL = 255f;
+    /** The smallest side of a square row taken for a picture: 16 x 16 = 256 values. */
+    private static final int MIN_PICTURE_SIDE = 16;
 
     private final boolean labeled;
     private final int values;
     private final int classes;
+    private final boolean pixels;
     private int label = -1;
 
     /**
@@ -32,6 +35,17 @@ public final class LineParser implements Serializable {
         this.labeled = labeled;
         this.values = values;
         this.classes = classes;
+        this.pixels = holdsPixels(values);
+    }
+
+    /**
+     * Whether rows of {@code width} values are pictures, whose values are pixels 0..255: square
+     * images of 16 x 16 or more (MNIST's 784 = 28 x 28), as the trainer takes them. Other rows are
+     * tables, whose values may be any finite number (the trainer standardises each feature).
+     */
+    public static boolean holdsPixels(int width) {
+        int side = (int) Math.round(Math.sqrt(width));
+        return side >= MIN_PICTURE_SIDE && side * side == width;
     }
 
     public int values() {
@@ -133,9 +147,11 @@ public final class LineParser implements Serializable {
     }
 
     private String store(float v, int field, float[] out) {
-        if (!(v >= 0f && v <= MAX_PIXEL)) {
-            return "column " + (field + 1) + ": pixel value " + v + " is "
-                    + (Float.isNaN(v) || Float.isInfinite(v) ? "not finite" : v < 0 ? "negative" : "above 255");
+        if (!Float.isFinite(v)) {
+            return "column " + (field + 1) + ": " + (pixels ? "pixel " : "") + "value " + v + " is not finite";
+        }
+        if (pixels && !(v >= 0f && v <= MAX_PIXEL)) {
+            return "column " + (field + 1) + ": pixel value " + v + " is " + (v < 0 ? "negative" : "above 255");
         }
         out[labeled ? field - 1 : field] = v;
         return null;

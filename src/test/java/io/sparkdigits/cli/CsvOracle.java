@@ -11,9 +11,10 @@ import java.util.List;
  * mark at the start of a file is ignored; lines of only spaces and tabs are skipped; the first
  * line is a header when at least half of its fields are not numbers; a field may be wrapped in
  * spaces, tabs and one pair of double quotes; a label is a decimal number whose value is an
- * integer 0..9 ({@code 3.0} and {@code 3e0} are class 3, {@code -0} is 0); a value is a decimal number (sign, fraction, exponent) from 0 to 255, {@code -0} counting
- * as 0; anything else (NaN, Infinity, NUL or other control bytes, hex, Java's {@code 1f}) is a
- * bad row.
+ * integer 0..9 ({@code 3.0} and {@code 3e0} are class 3, {@code -0} is 0); a value is a decimal
+ * number (sign, fraction, exponent) finite as a float, and in rows of pictures (square, 16 x 16
+ * or more) a pixel from 0 to 255, {@code -0} counting as 0; anything else (NaN, Infinity, NUL or
+ * other control bytes, hex, Java's {@code 1f}) is a bad row.
  */
 final class CsvOracle {
     private CsvOracle() {
@@ -152,7 +153,7 @@ final class CsvOracle {
             return false;
         }
         for (int i = 1; i < f.length; i++) {
-            if (!goodValue(field(f[i]))) {
+            if (!goodValue(field(f[i]), pictures(width))) {
                 return false;
             }
         }
@@ -185,12 +186,22 @@ final class CsvOracle {
         return v == Math.rint(v) && v >= 0 && v <= 9;
     }
 
-    static boolean goodValue(String s) {
+    /** Rows of pictures: a square of 16 x 16 values or more. */
+    static boolean pictures(int width) {
+        for (int side = 16; side * side <= width; side++) {
+            if (side * side == width) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean goodValue(String s, boolean pixel) {
         if (!s.matches("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?")) {
             return false;
         }
         float v = Float.parseFloat(s);
-        return v >= 0f && v <= 255f;
+        return pixel ? v >= 0f && v <= 255f : Float.isFinite(v);
     }
 
     /** As the loader decides: at least half of the first line's fields are not numbers. */

@@ -2,7 +2,9 @@ package io.sparkdigits.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
@@ -61,11 +63,33 @@ class LineParserTest {
         assertEquals("column 1: label 10 is outside 0..9", parse(labeled, "10,2,3,4"));
         assertEquals("column 1: label -1 is outside 0..9", parse(labeled, "-1,2,3,4"));
         assertEquals("column 1: the label is missing", parse(labeled, ",2,3,4"));
-        assertEquals("column 2: pixel value -1.0 is negative", parse(labeled, "1,-1,3,4"));
-        assertEquals("column 4: pixel value 256.0 is above 255", parse(labeled, "1,2,3,256"));
-        assertEquals("column 3: pixel value NaN is not finite", parse(labeled, "1,2,NaN,4"));
-        assertEquals("column 3: pixel value Infinity is not finite", parse(labeled, "1,2,Infinity,4"));
-        assertEquals("column 2: pixel value 1.0E10 is above 255", parse(labeled, "1,9999999999,3,4"));
+        assertEquals("column 3: value NaN is not finite", parse(labeled, "1,2,NaN,4"));
+        assertEquals("column 3: value Infinity is not finite", parse(labeled, "1,2,Infinity,4"));
+        assertEquals("column 2: value -Infinity is not finite", parse(labeled, "1,-1e39,3,4"));
+    }
+
+    /** A row of 256 values, the first three {@code a, b, c} and the rest 0, after {@code label}. */
+    private static String picture(String label, String a, String b, String c) {
+        return label + "," + a + "," + b + "," + c + ",0".repeat(253);
+    }
+
+    @Test
+    void picturesHoldPixelsZeroTo255AndTablesAnyFiniteNumber() {
+        assertTrue(LineParser.holdsPixels(784));
+        assertTrue(LineParser.holdsPixels(256));
+        assertFalse(LineParser.holdsPixels(225), "15 x 15 is below the smallest picture");
+        assertFalse(LineParser.holdsPixels(783));
+        assertFalse(LineParser.holdsPixels(4));
+        LineParser pictures = new LineParser(true, 256, 10);
+        float[] row = new float[256];
+        assertEquals("column 2: pixel value -1.0 is negative", pictures.parse(UTF8String.fromString(picture("1", "-1", "3", "4")), row));
+        assertEquals("column 4: pixel value 256.0 is above 255", pictures.parse(UTF8String.fromString(picture("1", "2", "3", "256")), row));
+        assertEquals("column 2: pixel value 1.0E10 is above 255", pictures.parse(UTF8String.fromString(picture("1", "9999999999", "3", "4")), row));
+        assertEquals("column 3: pixel value NaN is not finite", pictures.parse(UTF8String.fromString(picture("1", "2", "NaN", "4")), row));
+        assertNull(pictures.parse(UTF8String.fromString(picture("1", "255", "0.5", "-0")), row));
+
+        assertNull(parse(labeled, "1,-1,1680,9999999999"), "a table's values are any finite numbers");
+        assertArrayEquals(new float[] {-1f, 1680f, 1e10f}, out);
     }
 
     /** Any number of classes: 3.0 is class 3, and the bound is the one given, or 1,000 when the data decides. */
@@ -97,7 +121,7 @@ class LineParserTest {
         assertEquals("column 4: value '7\\x00' is not a number", parse(labeled, "1,2,3,7\0"));
         assertEquals("column 1: label '\\x003' is not an integer", parse(labeled, "\0003,2,3,4"));
         assertEquals("column 2: value '1e' is not a number", parse(labeled, "1,1e,3,4"));
-        assertEquals("column 2: pixel value NaN is not finite", parse(labeled, "1,-NaN,3,4"));
+        assertEquals("column 2: value NaN is not finite", parse(labeled, "1,-NaN,3,4"));
     }
 
     /** Found by HostileInputTest: a 30,000-character field made a 30,000-character error line. */
