@@ -61,9 +61,10 @@ final class ReportCommand implements Command {
             ReportData report = Reports.gather(spark, model, modelPath, data, dataPath, mistakes, correct);
             Reports.write(report, output, overwrite, spark.sparkContext().hadoopConfiguration());
             System.out.println("read " + dataPath + ": " + data.summary().describe());
-            System.out.printf(Locale.ROOT, "report of %s on %,d rows (accuracy %.2f%%, %d mistakes shown) written to %s%n",
+            System.out.printf(Locale.ROOT, "report of %s on %,d rows (accuracy %.2f%%, %d mistakes %s) written to %s%n",
                     modelPath, report.evaluation().rows(), 100 * report.evaluation().accuracy(),
-                    report.mistakes().size(), output + "/index.html");
+                    report.mistakes().size(), model.tableInputs() ? "listed in report.json" : "shown",
+                    output + "/index.html");
         } finally {
             data.release();
         }

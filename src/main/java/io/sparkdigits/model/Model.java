@@ -43,6 +43,8 @@ import org.apache.hadoop.conf.Configuration;
  * safe to call from many threads at once: each call works in buffers of its own.
  */
 public final class Model {
+    /** The info key that says how training standardised a table's features. */
+    public static final String TABLE_INPUTS = "inputs";
     /** Rows per forward pass of {@link #predictBatch}: the inference chunk of the batch jobs. */
     public static final int BATCH_ROWS = 256;
     /** State names become file names ({@code state-<name>.bin}), so they are kept portable. */
@@ -109,6 +111,14 @@ public final class Model {
     /** Unmodifiable, normalised metadata (see the class comment). */
     public Map<String, Object> info() {
         return info;
+    }
+
+    /**
+     * Whether the inputs are a table's features, which training standardised and folded into the
+     * first layer (info key {@value #TABLE_INPUTS}): there are no pictures to draw of them.
+     */
+    public boolean tableInputs() {
+        return info.get(TABLE_INPUTS) != null;
     }
 
     /** Unmodifiable map of named state arrays, in insertion order; the arrays are shared. */

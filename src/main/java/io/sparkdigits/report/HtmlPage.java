@@ -1,5 +1,6 @@
 package io.sparkdigits.report;
 
+import io.sparkdigits.model.Model;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,8 +86,8 @@ final class HtmlPage {
         model.put("architecture", d.model().spec() + " (fully connected, softmax output)");
         model.put("parameters", String.format(Locale.ROOT, "%,d", d.model().spec().numParams()));
         model.put("input scale", d.model().inputScale());
-        if (d.model().info().get("inputs") != null) {
-            model.put("inputs", d.model().info().get("inputs"));
+        if (d.model().tableInputs()) {
+            model.put("inputs", d.model().info().get(Model.TABLE_INPUTS));
         }
         model.put("created", d.model().info().get("created"));
         cards.put("Model", model);

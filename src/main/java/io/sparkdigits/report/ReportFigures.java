@@ -50,6 +50,9 @@ final class ReportFigures {
                         + cm.classes() + " (every class is in report.json)."),
                 Charts.perClass(cm, CURVE_WIDTH, CURVE_HEIGHT));
         int values = d.model().spec().inputSize();
+        if (!pictures(d)) {
+            return out; // a table's rows and first-layer weights have no picture to draw
+        }
         if (!d.mistakes().isEmpty()) {
             grid(out, "mistakes.png", "Most confident mistakes", d.mistakes(), values,
                     "The misclassified rows the model was surest of, most confident first: true label \u2192"
@@ -70,6 +73,14 @@ final class ReportFigures {
                         + " respond to. The network is fully connected, so these are its first layer's filters."),
                 filters);
         return out;
+    }
+
+    /**
+     * Whether the model's inputs can be drawn as pictures: all but a table's features, which
+     * training standardised and says so in the model's info ({@code inputs}).
+     */
+    static boolean pictures(ReportData d) {
+        return !d.model().tableInputs();
     }
 
     private static void curve(Map<Figure, BufferedImage> out, ReportData d, String file, String title, String y,

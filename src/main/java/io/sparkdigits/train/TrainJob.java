@@ -219,7 +219,7 @@ public final class TrainJob {
         info.put("config", cfg.toMap());
         info.put("data", dataInfo(paths, train, test));
         if (setup.norm() != null) {
-            info.put("inputs", "standardized per feature on the training rows, folded into the first layer");
+            info.put(Model.TABLE_INPUTS, "standardized per feature on the training rows, folded into the first layer");
         }
         info.put("history", reporter.history());
         info.put("created", Instant.now().toString());

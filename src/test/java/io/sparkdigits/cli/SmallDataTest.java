@@ -1,6 +1,7 @@
 package io.sparkdigits.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -154,5 +155,13 @@ class SmallDataTest {
         JsonNode evaluated = new ObjectMapper().readTree(report.toFile());
         assertEquals(ours, evaluated.get("accuracy").asDouble());
         assertEquals(info.at("/testMetrics/meanLoss").asDouble(), evaluated.get("meanLoss").asDouble(), 1e-6);
+        // A table's rows are no pictures: the report draws its curves and charts, not its rows.
+        Path html = dir.resolve("mixed-report");
+        assertEquals(0, Cli.run(SparkSessionExtension.spark(), "report", "--model", model.toString(), "--data",
+                test.toString(), "--output", html.toString()).code());
+        String page = Files.readString(html.resolve("index.html"));
+        assertTrue(page.contains("confusion.png") && page.contains("standardized per feature"), page);
+        assertFalse(page.contains("mistakes.png") || page.contains("filters.png"), page);
+        assertFalse(Files.exists(html.resolve("mistakes.png")));
     }
 }
