@@ -109,12 +109,13 @@ final class Checkpoints {
 
     /**
      * Restores weights, optimizer state, early stopping and history after checking that the
-     * checkpoint was made with {@code cfg} on {@code data}; returns the number of epochs already done.
+     * checkpoint was made with {@code cfg} on {@code data}, on standardised features exactly when
+     * {@code standardised}; returns the number of epochs already done.
      */
     @SuppressWarnings("unchecked")
     static int restore(String path, TrainConfig cfg, Map<String, Object> data, NetworkSpec spec, float[] params,
-                       Optimizer optimizer, EarlyStopping stopping, List<Map<String, Object>> history,
-                       Configuration conf) throws IOException {
+                       boolean standardised, Optimizer optimizer, EarlyStopping stopping,
+                       List<Map<String, Object>> history, Configuration conf) throws IOException {
         String from = published(path, conf);
         Model ck = ModelStore.load(from, conf);
         Map<String, Object> info = ck.info();
@@ -140,6 +141,12 @@ final class Checkpoints {
         Map<String, float[]> state = new LinkedHashMap<>(ck.state());
         float[] best = state.remove(BEST_WEIGHTS);
         float[] trained = state.remove(TRAINING_WEIGHTS);
+        if (standardised != (trained != null)) {
+            // A table's run before its features were standardised: its weights are for other inputs.
+            throw new BadInputException(from + ": checkpoint was made " + (standardised
+                    ? "by a version that did not standardise a table's features" : "on standardised features")
+                    + "; start without --resume");
+        }
         try {
             optimizer.restore(state, integer(info, "optimizerSteps", from, 0, Integer.MAX_VALUE));
             if (stopping != null) {

@@ -202,7 +202,7 @@ public final class TrainJob {
         int startEpoch = 0;
         if (paths.resume()) {
             startEpoch = Checkpoints.restore(paths.checkpoint(), cfg, reporter.dataFingerprint(), spec, params,
-                    setup.optimizer(), stopping, reporter.history(), hadoop);
+                    setup.norm() != null, setup.optimizer(), stopping, reporter.history(), hadoop);
             LOG.info("resumed from " + paths.checkpoint() + " after epoch " + startEpoch);
         }
         SparkGradients gradients = new SparkGradients(train.shards(), setup.kernel(), 2, deadline)

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkdigits.model.Model;
+import io.sparkdigits.model.ModelStore;
 import io.sparkdigits.testing.Cli;
 import io.sparkdigits.testing.SparkSessionExtension;
 import io.sparkdigits.testing.TestData;
@@ -15,8 +17,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -159,6 +164,15 @@ class CheckpointResumeTest {
         assertTrue(info("table-whole").has("inputs"), "40 columns are a table: standardised");
         killedAt(data, 3, "table-cut");
         resumesToTheUninterruptedModel(data, "table-whole", "table-cut");
+
+        // A checkpoint without the trained weights, as versions before standardising wrote them, is refused.
+        String ck = dir.resolve("table-cut-ck").toString();
+        Configuration conf = new Configuration();
+        Model old = ModelStore.load(ck, conf);
+        Map<String, float[]> state = new LinkedHashMap<>(old.state());
+        assertTrue(state.remove(Checkpoints.TRAINING_WEIGHTS) != null, state.keySet().toString());
+        ModelStore.save(new Model(old.spec(), old.params(), old.inputScale(), old.info(), state), ck, conf, true);
+        assertRefused(train(data, "table-cut", "--resume"), "did not standardise a table's features");
     }
 
     @Test
