@@ -1,5 +1,6 @@
 package io.sparkdigits.eval;
 
+import io.sparkdigits.data.DigitData;
 import io.sparkdigits.data.Shard;
 import io.sparkdigits.infer.Predictor;
 import io.sparkdigits.nn.BatchStats;
@@ -15,18 +16,12 @@ import org.apache.spark.broadcast.Broadcast;
  */
 public final class Evaluator {
     /** Every row of every shard. */
-    public static final RowSelector ALL_ROWS = (rows, partition) -> null;
+    public static final DigitData.Rows ALL_ROWS = (rows, partition) -> null;
 
     private Evaluator() {
     }
 
-    /** Which rows of a partition's shard to score, in storage order; null for all of them. */
-    @FunctionalInterface
-    public interface RowSelector extends Serializable {
-        int[] rows(int shardRows, int partition);
-    }
-
-    public static EvaluationReport evaluate(JavaRDD<Shard> shards, Predictor predictor, RowSelector which) {
+    public static EvaluationReport evaluate(JavaRDD<Shard> shards, Predictor predictor, DigitData.Rows which) {
         int classes = predictor.spec().outputSize();
         NetworkSpec spec = predictor.spec();
         float scale = predictor.scale();
@@ -41,7 +36,7 @@ public final class Evaluator {
                         Partial part = new Partial(classes);
                         while (it.hasNext()) {
                             Shard s = it.next();
-                            part.add(local, s, which.rows(s.rows(), p));
+                            part.add(local, s, which.of(s.rows(), p));
                         }
                         return java.util.List.of(part).iterator();
                     }, true)

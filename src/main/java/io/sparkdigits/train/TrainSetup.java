@@ -52,9 +52,14 @@ public record TrainSetup(TrainConfig config, NetworkSpec spec, RowSplit split, B
      * standardised inputs fold ({@link InputNorm#fold}).
      */
     public boolean tabular() {
-        Stage.Shape image = spec.input() != null ? spec.input() : config.imageShape(spec.inputSize());
+        Stage.Shape image = image();
         boolean pictures = image != null && image.h() >= 16 && image.w() >= 16 || config.shape() != null;
         return !pictures && spec.stages().get(0) instanceof Stage.Dense;
+    }
+
+    /** The input image: the network's, else the given or square shape of the rows; null for rows that are none. */
+    private Stage.Shape image() {
+        return spec.input() != null ? spec.input() : config.imageShape(spec.inputSize());
     }
 
     /** This setup with each feature standardised by {@code norm} instead of scaled. */
@@ -72,7 +77,7 @@ public record TrainSetup(TrainConfig config, NetworkSpec spec, RowSplit split, B
 
     /** Square images of at least 16 x 16 pixels scaled from 0..255: what an automatic augmentation distorts. */
     boolean looksLikePictures() {
-        Stage.Shape image = spec.input() != null ? spec.input() : config.imageShape(spec.inputSize());
+        Stage.Shape image = image();
         return image != null && image.h() >= 16 && image.w() >= 16 && scale < 1f;
     }
 
@@ -96,7 +101,7 @@ public record TrainSetup(TrainConfig config, NetworkSpec spec, RowSplit split, B
         }
         Stage.Shape image = null;
         if (augment != null) {
-            image = spec.input() != null ? spec.input() : config.imageShape(spec.inputSize());
+            image = image();
             if (image == null) {
                 throw new IllegalArgumentException("--augment distorts images, but rows of " + spec.inputSize()
                         + " values are not square images: give their shape with --shape HxW");
