@@ -8,22 +8,21 @@ import java.util.Iterator;
 import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.broadcast.Broadcast;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction2;
 
 /**
- * One training step as one Spark job: the current weights are broadcast, each partition computes
+ * One training step as one Spark job: the current weights are shipped, each partition computes
  * the gradient of its slice of the global batch, and the partial sums are added in partition order
  * (on the driver, or tree-aggregated on the executors when there are many). The cached shards
  * never move.
  *
  * <p>The weights go in a broadcast rather than the task closure: a closure is serialized to check
  * it, again into the task binary, and deserialized by every task, while a broadcast is written
- * once, fetched once per executor, and in local mode read by reference without any copy. It is
- * destroyed when the step is done. Each step's job runs under a {@link JobDeadline}, so a step that
+ * once and fetched once per executor. On a local master, whose tasks run in this JVM, they are
+ * handed over in memory instead ({@link StepWeights}). Either is freed when the step is done. Each step's job runs under a {@link JobDeadline}, so a step that
  * cannot finish (no executors left) fails the run instead of hanging it.
  */
 public final class SparkGradients implements GradientSource {
@@ -58,13 +57,13 @@ public final class SparkGradients implements GradientSource {
     @Override
     public GradientSum gradient(float[] params, int epoch, int step) {
         SparkContext sc = shards.context();
-        Broadcast<FloatPayload> weights = sc.broadcast(new FloatPayload(params), PAYLOAD);
+        StepWeights weights = StepWeights.of(sc, params);
         try {
             Partial partial = new Partial(kernel, shards.getNumPartitions(), weights, epoch, step);
             return JobDescription.run(sc, description(epoch, step), () -> deadline.run(
                     "step " + (step + 1) + " of epoch " + (epoch + 1), () -> combine(sc, partial)));
         } finally {
-            weights.destroy();
+            weights.release();
         }
     }
 
@@ -99,20 +98,19 @@ public final class SparkGradients implements GradientSource {
         return n > scale + (int) Math.ceil((double) n / scale);
     }
 
-    private static final ClassTag<FloatPayload> PAYLOAD = ClassTag$.MODULE$.apply(FloatPayload.class);
     private static final ClassTag<GradientSum> SUM = ClassTag$.MODULE$.apply(GradientSum.class);
 
-    /** One partition's part of a step: the gradient of its slice of the batch at the broadcast weights. */
+    /** One partition's part of a step: the gradient of its slice of the batch at the step's weights. */
     static final class Partial extends AbstractFunction2<TaskContext, scala.collection.Iterator<Shard>, GradientSum>
             implements Serializable {
         private static final long serialVersionUID = 1L;
         private final PartitionGradient kernel;
         private final int partitions;
-        private final Broadcast<FloatPayload> weights;
+        private final StepWeights weights;
         private final int epoch;
         private final int step;
 
-        Partial(PartitionGradient kernel, int partitions, Broadcast<FloatPayload> weights, int epoch, int step) {
+        Partial(PartitionGradient kernel, int partitions, StepWeights weights, int epoch, int step) {
             this.kernel = kernel;
             this.partitions = partitions;
             this.weights = weights;
@@ -126,7 +124,7 @@ public final class SparkGradients implements GradientSource {
         }
 
         GradientSum compute(int partition, Iterator<Shard> it) {
-            float[] params = weights.value().values();
+            float[] params = weights.values();
             if (!it.hasNext()) { // every partition holds one shard; an empty one still counts as a leaf
                 return GradientSum.leaf(partition, partitions, new float[params.length], 0, 0, 0);
             }

@@ -40,6 +40,7 @@ class SparkParityTest {
         TrainSetup setup = TrainSetup.of(config, data.width(), data.rowsPerPartition(), data.maxValue(), 10);
         float[] params = setup.initialParams();
         setup.trainer(new SparkGradients(data.shards(), setup.kernel(), 2, new JobDeadline(data.shards().context(), 0))).train(params, 0, (s, p) -> { });
+        assertEquals(0, StepWeights.InMemory.held(), "every step's weights are released when its job is over");
         return params;
     }
 

@@ -1,0 +1,86 @@
+package io.sparkdigits.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkdigits.testing.SparkSessionExtension;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * How a step's weights reach its tasks: on a local master the tasks read the driver's array itself
+ * (nothing serialized, nothing copied), through a task closure that carries only a number; a
+ * broadcast gives the tasks the same values; either is gone once released.
+ */
+@ExtendWith(SparkSessionExtension.class)
+class StepWeightsTest {
+    private static float[] params() {
+        float[] p = new float[10_000];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (float) Math.sin(i);
+        }
+        return p;
+    }
+
+    /** What each of two tasks sees: the identity hash of the array it reads, then its sum's bits. */
+    private static List<long[]> seenByTasks(StepWeights weights) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkSessionExtension.spark().sparkContext());
+        return jsc.parallelize(Arrays.asList(0, 1), 2).map(i -> {
+            float[] v = weights.values();
+            double sum = 0;
+            for (float x : v) {
+                sum += x;
+            }
+            return new long[] {System.identityHashCode(v), Double.doubleToLongBits(sum)};
+        }).collect();
+    }
+
+    private static long sumBits(float[] v) {
+        double sum = 0;
+        for (float x : v) {
+            sum += x;
+        }
+        return Double.doubleToLongBits(sum);
+    }
+
+    @Test
+    void aLocalMasterHandsTheTasksTheDriversArrayItself() {
+        SparkContext sc = SparkSessionExtension.spark().sparkContext();
+        float[] params = params();
+        int before = StepWeights.InMemory.held();
+        StepWeights weights = StepWeights.of(sc, params);
+        assertInstanceOf(StepWeights.InMemory.class, weights, "the test session's master is " + sc.master());
+        try {
+            for (long[] seen : seenByTasks(weights)) {
+                assertEquals(System.identityHashCode(params), seen[0], "the task read a copy, not the driver's array");
+                assertEquals(sumBits(params), seen[1]);
+            }
+        } finally {
+            weights.release();
+        }
+        assertEquals(before, StepWeights.InMemory.held(), "released weights are no longer held");
+        IllegalStateException e = assertThrows(IllegalStateException.class, weights::values);
+        assertTrue(e.getMessage().contains("not in this JVM"), e.getMessage());
+    }
+
+    @Test
+    void aBroadcastGivesTheTasksTheSameValues() {
+        SparkContext sc = SparkSessionExtension.spark().sparkContext();
+        float[] params = params();
+        StepWeights weights = StepWeights.Broadcasted.of(sc, params);
+        try {
+            for (long[] seen : seenByTasks(weights)) {
+                assertEquals(sumBits(params), seen[1]);
+            }
+        } finally {
+            weights.release();
+        }
+        assertThrows(Exception.class, weights::values, "a destroyed broadcast cannot be read");
+    }
+}
