@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import scala.reflect.ClassTag;
@@ -13,8 +14,8 @@ import scala.reflect.ClassTag$;
  * A step's weights as its tasks read them: shipped in a broadcast, or, when every task runs in the
  * driver's JVM (a {@code local} master), handed over in memory.
  *
- * <p>Why two ways: a broadcast is serialized, compressed and cut into pieces on the driver when it
- * is made, whether or not anyone will fetch them, and in local mode nobody does (the tasks read the
+ * <p>Why two ways: a broadcast is serialized (and compressed, unless turned off) and cut into pieces
+ * on the driver when it is made, whether or not anyone will fetch them, and in local mode nobody does (the tasks read the
  * driver's copy). For the default network's 0.9 MB that took 4 to 6 ms a step once warm and 10 to
  * 16 ms in the first hundred steps of a cold run, on the driver's thread while the task threads
  * wait. In memory, a task reads the very array the broadcast would have held, so the arithmetic,
@@ -28,17 +29,23 @@ public interface StepWeights extends Serializable {
     /** Frees them, once the step's job is over. */
     void release();
 
-    /**
-     * {@code params} for the tasks of {@code sc}'s next job: in memory when the master runs every
-     * task in this JVM and the executor loads classes through this JVM's class loaders (so that
-     * the tasks see the same registry); otherwise a broadcast.
-     */
+    /** Set to {@code false} to broadcast the weights on a local master too. */
+    String IN_MEMORY_CONF = "spark.digits.localWeights";
+
+    /** {@code params} for the tasks of {@code sc}'s next job, in memory or broadcast. */
     static StepWeights of(SparkContext sc, float[] params) {
-        boolean ownLoader = sc.conf().getBoolean("spark.executor.userClassPathFirst", false);
-        if (sc.isLocal() && !ownLoader) {
-            return InMemory.hold(params);
-        }
-        return Broadcasted.of(sc, params);
+        return inMemory(sc.isLocal(), sc.conf()) ? InMemory.hold(params) : Broadcasted.of(sc, params);
+    }
+
+    /**
+     * Whether a context hands the weights over in memory: only when every task runs in this JVM
+     * and loads our classes through the driver's class loaders, so that it reads the same registry
+     * (with {@code spark.executor.userClassPathFirst} the executor loads them anew, registry and
+     * all); and not when {@link #IN_MEMORY_CONF} turns it off.
+     */
+    static boolean inMemory(boolean localMaster, SparkConf conf) {
+        return localMaster && !conf.getBoolean("spark.executor.userClassPathFirst", false)
+                && conf.getBoolean(IN_MEMORY_CONF, true);
     }
 
     /** Weights in a Spark broadcast: written once, fetched once per executor. */
@@ -91,7 +98,8 @@ public interface StepWeights extends Serializable {
             float[] v = HELD.get(id);
             if (v == null) {
                 throw new IllegalStateException("the weights of this step (" + id + ") are not in this JVM:"
-                        + " in-memory weights are for tasks of a local master only, before the step ends");
+                        + " in-memory weights are for tasks of a local master that share the driver's class loaders;"
+                        + " --conf " + IN_MEMORY_CONF + "=false broadcasts them instead");
             }
             return v;
         }

@@ -1,6 +1,7 @@
 package io.sparkdigits.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sparkdigits.testing.SparkSessionExtension;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
@@ -67,6 +69,15 @@ class StepWeightsTest {
         assertEquals(before, StepWeights.InMemory.held(), "released weights are no longer held");
         IllegalStateException e = assertThrows(IllegalStateException.class, weights::values);
         assertTrue(e.getMessage().contains("not in this JVM"), e.getMessage());
+    }
+
+    @Test
+    void onlyALocalMasterSharingTheDriversClassesGetsWeightsInMemory() {
+        assertTrue(StepWeights.inMemory(true, new SparkConf(false)));
+        assertFalse(StepWeights.inMemory(false, new SparkConf(false)), "executors in other JVMs need a broadcast");
+        assertFalse(StepWeights.inMemory(true, new SparkConf(false).set("spark.executor.userClassPathFirst", "true")),
+                "an executor loading our classes anew has a registry of its own");
+        assertFalse(StepWeights.inMemory(true, new SparkConf(false).set(StepWeights.IN_MEMORY_CONF, "false")));
     }
 
     @Test
