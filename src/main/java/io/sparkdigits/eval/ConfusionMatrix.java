@@ -81,6 +81,23 @@ public final class ConfusionMatrix implements Serializable {
         return s;
     }
 
+    /**
+     * Whether class {@code c} is in the evaluated rows or among their predictions; a class that is
+     * in neither (class 0 of labels numbered from 1) has no precision or recall to speak of.
+     */
+    public boolean occurs(int c) {
+        return support(c) > 0 || predicted(c) > 0;
+    }
+
+    /** How many classes {@link #occurs occur}. */
+    public int occurring() {
+        int n = 0;
+        for (int c = 0; c < classes; c++) {
+            n += occurs(c) ? 1 : 0;
+        }
+        return n;
+    }
+
     /** Rows on the diagonal. */
     public long correct() {
         long s = 0;

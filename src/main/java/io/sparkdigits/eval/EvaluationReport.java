@@ -12,15 +12,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * The result of evaluating a model on labelled rows: accuracy, mean cross-entropy loss, the
  * confusion matrix, per-class precision/recall/F1/support and their macro averages, rendered as
  * a text table for people and as JSON for tools (and as a plain map for a model's {@code info}).
  *
- * <p>Macro averages are unweighted means over all classes of the per-class values, with the
- * matrix's convention that an undefined value counts as 0; macro F1 is the mean of per-class F1,
- * not the F1 of macro precision and recall. With no rows, accuracy and mean loss are 0. A
+ * <p>Macro averages are unweighted means of the per-class values over the classes that occur,
+ * as rows or as predictions (scikit-learn's default): a class of the model that the data never
+ * holds and the model never predicts (class 0 of labels numbered from 1, as in EMNIST's letters)
+ * has no precision or recall to average, and counting it as 0 would pull every average down by
+ * one class's share. Within them, the matrix's convention holds that an undefined value counts as
+ * 0; macro F1 is the mean of per-class F1, not the F1 of macro precision and recall. With no rows, accuracy and mean loss are 0. A
  * non-finite mean loss (a diverged run) is written to JSON as the string {@code "NaN"} or
  * {@code "Infinity"}, as JSON has no literal for it.
  */
@@ -72,27 +76,28 @@ public final class EvaluationReport {
     }
 
     public double macroPrecision() {
-        double s = 0;
-        for (int c = 0; c < cm.classes(); c++) {
-            s += cm.precision(c);
-        }
-        return s / cm.classes();
+        return macro(cm::precision);
     }
 
     public double macroRecall() {
-        double s = 0;
-        for (int c = 0; c < cm.classes(); c++) {
-            s += cm.recall(c);
-        }
-        return s / cm.classes();
+        return macro(cm::recall);
     }
 
     public double macroF1() {
+        return macro(cm::f1);
+    }
+
+    /** The mean of {@code perClass} over the classes that occur as rows or predictions; 0 if none does. */
+    private double macro(IntToDoubleFunction perClass) {
         double s = 0;
+        int n = 0;
         for (int c = 0; c < cm.classes(); c++) {
-            s += cm.f1(c);
+            if (cm.occurs(c)) {
+                s += perClass.applyAsDouble(c);
+                n++;
+            }
         }
-        return s / cm.classes();
+        return n == 0 ? 0 : s / n;
     }
 
     /**
@@ -169,7 +174,7 @@ public final class EvaluationReport {
      * per-class precision/recall/F1/support table closed by the macro averages. Beyond
      * {@link #TABLE_MATRIX_MAX} classes the matrix gives way to the {@link #TOP} most confused
      * pairs, and beyond {@link #TABLE_CLASSES_MAX} the class table to the {@link #TOP} classes of
-     * lowest F1: the JSON holds all of it.
+     * lowest F1 among those that occur: the JSON holds all of it.
      */
     public String toTable() {
         int k = cm.classes();
@@ -192,8 +197,9 @@ public final class EvaluationReport {
             shown.add(c);
         }
         if (k > TABLE_CLASSES_MAX) {
+            shown.removeIf(c -> !cm.occurs(c));
             shown.sort(java.util.Comparator.comparingDouble((Integer c) -> cm.f1(c)).thenComparingInt(c -> c));
-            shown = shown.subList(0, TOP);
+            shown = shown.subList(0, Math.min(TOP, shown.size()));
             sb.append("the ").append(TOP).append(" classes of lowest F1 (all ").append(k)
                     .append(" are in the JSON report)").append(System.lineSeparator());
         }

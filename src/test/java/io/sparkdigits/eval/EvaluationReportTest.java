@@ -29,6 +29,32 @@ class EvaluationReportTest {
         assertEquals((5.0 / 8 + 0.75 + 2.0 / 3) / 3, r.macroF1(), EPS);
     }
 
+    /**
+     * Labels numbered from 1 leave class 0 empty: it must not count in the macro averages, while a
+     * class the data lacks but the model predicts does (its precision is 0).
+     */
+    @Test
+    void macroAveragesLeaveOutAClassThatNeitherOccursNorIsPredicted() {
+        ConfusionMatrix shifted = new ConfusionMatrix(4);
+        for (int a = 0; a < 3; a++) {
+            for (int p = 0; p < 3; p++) {
+                for (long i = 0; i < ConfusionMatrixTest.COUNTS[a][p]; i++) {
+                    shifted.add(a + 1, p + 1);
+                }
+            }
+        }
+        EvaluationReport r = new EvaluationReport(shifted, 11.0, 22);
+        EvaluationReport plain = example();
+        assertEquals(plain.macroPrecision(), r.macroPrecision(), EPS);
+        assertEquals(plain.macroRecall(), r.macroRecall(), EPS);
+        assertEquals(plain.macroF1(), r.macroF1(), EPS);
+
+        shifted.add(1, 0);
+        EvaluationReport predicted = new EvaluationReport(shifted, 11.0, 23);
+        assertEquals((5.0 / 8 + 6.0 / 9 + 4.0 / 5 + 0) / 4, predicted.macroPrecision(), EPS,
+                "class 0, predicted once and never right, counts with precision 0");
+    }
+
     @Test
     void rowsMustMatchTheMatrix() {
         assertThrows(IllegalArgumentException.class, () -> new EvaluationReport(ConfusionMatrixTest.example(), 1, 21));

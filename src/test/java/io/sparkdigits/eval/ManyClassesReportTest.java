@@ -44,6 +44,31 @@ class ManyClassesReportTest {
         assertEquals(EvaluationReport.TOP, ((List<?>) m.get("mostConfused")).size());
     }
 
+    /**
+     * Classes 0..99 of a 1,000-class model neither in the data nor predicted: the table's classes
+     * of lowest F1 are taken from the 900 that occur, not filled with the absent ones' zeros.
+     */
+    @Test
+    void theLowestF1AreOfClassesThatOccur() {
+        ConfusionMatrix cm = new ConfusionMatrix(1000);
+        for (int c = 100; c < 1000; c++) {
+            for (int i = 0; i < 9; i++) {
+                cm.add(c, c);
+            }
+            for (int i = 0; i < c % 7; i++) {
+                cm.add(c, c == 999 ? 100 : c + 1);
+            }
+        }
+        assertEquals(900, cm.occurring());
+        String table = new EvaluationReport(cm, 1.0, cm.total()).toTable();
+        List<String> listed = table.lines().dropWhile(l -> !l.startsWith("the 20 classes of lowest F1"))
+                .filter(l -> l.matches("\\d+ .*")).toList();
+        assertEquals(EvaluationReport.TOP, listed.size(), table);
+        for (String l : listed) {
+            assertTrue(Integer.parseInt(l.split(" ")[0]) >= 100, "an absent class is listed: " + l);
+        }
+    }
+
     @Test
     void aThousandClassesKeepTheTableShortAndTheJsonSparse() {
         ConfusionMatrix cm = matrix(1000);
