@@ -148,18 +148,19 @@ final class Charts {
     }
 
     /**
-     * Precision, recall and F1 of every class side by side, or of the {@link #BARS_MAX} classes of
-     * lowest F1 (in class order) when there are more.
+     * Precision, recall and F1 of every class that occurs side by side, or of the {@link #BARS_MAX}
+     * classes of lowest F1 (in class order) when there are more.
      */
     static BufferedImage perClass(ConfusionMatrix cm, int width, int height) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
-        for (int c : shownClasses(cm)) {
+        List<Integer> shown = shownClasses(cm);
+        for (int c : shown) {
             String label = String.valueOf(c);
             data.addValue(cm.precision(c), "precision", label);
             data.addValue(cm.recall(c), "recall", label);
             data.addValue(cm.f1(c), "F1", label);
         }
-        String title = cm.classes() <= BARS_MAX ? "Per-class precision, recall and F1"
+        String title = cm.occurring() <= BARS_MAX ? "Per-class precision, recall and F1"
                 : "The " + BARS_MAX + " classes of lowest F1";
         JFreeChart chart = ChartFactory.createBarChart(title, "class", "",
                 data, PlotOrientation.VERTICAL, true, false, false);
@@ -176,7 +177,7 @@ final class Charts {
         }
         NumberAxis y = (NumberAxis) plot.getRangeAxis();
         double low = 1;
-        for (int c : shownClasses(cm)) {
+        for (int c : shown) {
             low = Math.min(low, Math.min(cm.precision(c), Math.min(cm.recall(c), cm.f1(c))));
         }
         // Good models differ in the last few points: start the axis just below the lowest bar.
@@ -184,11 +185,16 @@ final class Charts {
         return chart.createBufferedImage(width, height);
     }
 
-    /** The classes the per-class chart shows, in class order. */
+    /**
+     * The classes the per-class chart shows, in class order: those that occur in the data or its
+     * predictions (an absent class's zero bars would say nothing and pull the axis down to 0).
+     */
     static List<Integer> shownClasses(ConfusionMatrix cm) {
         List<Integer> all = new java.util.ArrayList<>();
         for (int c = 0; c < cm.classes(); c++) {
-            all.add(c);
+            if (cm.occurs(c)) {
+                all.add(c);
+            }
         }
         if (all.size() <= BARS_MAX) {
             return all;

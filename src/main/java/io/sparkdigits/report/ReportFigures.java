@@ -1,5 +1,6 @@
 package io.sparkdigits.report;
 
+import io.sparkdigits.eval.ConfusionMatrix;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,9 +46,9 @@ final class ReportFigures {
                     Charts.heatmap(cm, HEATMAP_SIZE, HEATMAP_SIZE));
         }
         out.put(new Figure("per-class.png", CURVE_WIDTH, CURVE_HEIGHT, "Per-class metrics",
-                cm.classes() <= Charts.BARS_MAX ? "Precision, recall and F1 of each class."
+                cm.occurring() <= Charts.BARS_MAX ? "Precision, recall and F1 of each class" + absent(cm) + "."
                         : "Precision, recall and F1 of the " + Charts.BARS_MAX + " classes of lowest F1, of "
-                        + cm.classes() + " (every class is in report.json)."),
+                        + cm.occurring() + absent(cm) + " (every class is in report.json)."),
                 Charts.perClass(cm, CURVE_WIDTH, CURVE_HEIGHT));
         int values = d.model().spec().inputSize();
         if (!pictures(d)) {
@@ -102,6 +103,13 @@ final class ReportFigures {
                              int values, String caption) {
         BufferedImage img = Pictures.digits(samples, values);
         out.put(new Figure(file, img.getWidth(), img.getHeight(), title, caption), img);
+    }
+
+    /** What the per-class caption says of the model's classes that the data neither holds nor gets predicted. */
+    private static String absent(ConfusionMatrix cm) {
+        int n = cm.classes() - cm.occurring();
+        return n == 0 ? "" : " in the data or its predictions (the model's "
+                + (n == 1 ? "one other class is" : "other " + n + " classes are") + " neither)";
     }
 
     private static String name(String field) {
