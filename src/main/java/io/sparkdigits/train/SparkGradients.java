@@ -22,14 +22,16 @@ import scala.runtime.AbstractFunction2;
  * <p>The weights go in a broadcast rather than the task closure: a closure is serialized to check
  * it, again into the task binary, and deserialized by every task, while a broadcast is written
  * once and fetched once per executor. On a local master, whose tasks run in this JVM, they are
- * handed over in memory instead ({@link StepWeights}). Either is freed when the step is done. Each step's job runs under a {@link JobDeadline}, so a step that
- * cannot finish (no executors left) fails the run instead of hanging it.
+ * handed over in memory instead ({@link StepWeights}). Either is freed when the step is done.
+ * Each step's job runs under a {@link JobDeadline}, so a step that cannot finish (no executors
+ * left) fails the run instead of hanging it.
  */
 public final class SparkGradients implements GradientSource {
     private final JavaRDD<Shard> shards;
     private final PartitionGradient kernel;
     private final int depth;
     private final JobDeadline deadline;
+    private boolean inMemory;
     private int epochs;
     private int steps;
 
@@ -39,6 +41,13 @@ public final class SparkGradients implements GradientSource {
         this.kernel = kernel;
         this.depth = depth;
         this.deadline = deadline;
+        this.inMemory = StepWeights.inMemory(shards.context());
+    }
+
+    /** Broadcasts the weights even on a local master: the path a cluster takes, for tests. */
+    SparkGradients broadcasting() {
+        inMemory = false;
+        return this;
     }
 
     /** Lets job descriptions say how far the run is: {@code train epoch 3/15 step 12/29}. */
@@ -57,7 +66,7 @@ public final class SparkGradients implements GradientSource {
     @Override
     public GradientSum gradient(float[] params, int epoch, int step) {
         SparkContext sc = shards.context();
-        StepWeights weights = StepWeights.of(sc, params);
+        StepWeights weights = StepWeights.of(sc, params, inMemory);
         try {
             Partial partial = new Partial(kernel, shards.getNumPartitions(), weights, epoch, step);
             return JobDescription.run(sc, description(epoch, step), () -> deadline.run(

@@ -14,11 +14,11 @@ import scala.reflect.ClassTag$;
  * A step's weights as its tasks read them: shipped in a broadcast, or, when every task runs in the
  * driver's JVM (a {@code local} master), handed over in memory.
  *
- * <p>Why two ways: a broadcast is serialized (and compressed, unless turned off) and cut into pieces
- * on the driver when it is made, whether or not anyone will fetch them, and in local mode nobody does (the tasks read the
- * driver's copy). For the default network's 0.9 MB that took 4 to 6 ms a step once warm and 10 to
- * 16 ms in the first hundred steps of a cold run, on the driver's thread while the task threads
- * wait. In memory, a task reads the very array the broadcast would have held, so the arithmetic,
+ * <p>Why two ways: a broadcast is serialized (and compressed, unless turned off) and cut into
+ * pieces on the driver when it is made, whether or not anyone will fetch them, and in local mode
+ * nobody does (the tasks read the driver's copy). For the default network's 0.9 MB that took 4 to
+ * 6 ms a step once warm and 10 to 16 ms in the first hundred steps of a cold run, on the driver's
+ * thread while the task threads wait. In memory, a task reads the very array the broadcast would have held, so the arithmetic,
  * and the model, are the same to the bit.
  */
 public interface StepWeights extends Serializable {
@@ -33,8 +33,13 @@ public interface StepWeights extends Serializable {
     String IN_MEMORY_CONF = "spark.digits.localWeights";
 
     /** {@code params} for the tasks of {@code sc}'s next job, in memory or broadcast. */
-    static StepWeights of(SparkContext sc, float[] params) {
-        return inMemory(sc.isLocal(), sc.conf()) ? InMemory.hold(params) : Broadcasted.of(sc, params);
+    static StepWeights of(SparkContext sc, float[] params, boolean inMemory) {
+        return inMemory ? InMemory.hold(params) : Broadcasted.of(sc, params);
+    }
+
+    /** Whether {@code sc}'s tasks get the weights in memory: {@link #inMemory(boolean, SparkConf)}. */
+    static boolean inMemory(SparkContext sc) {
+        return inMemory(sc.isLocal(), sc.getConf());
     }
 
     /**

@@ -37,9 +37,15 @@ class SparkParityTest {
     }
 
     private static float[] trainOnSpark(TrainConfig config, DigitData data) {
+        return trainOnSpark(config, data, false);
+    }
+
+    /** With {@code broadcast}, the weights go out as on a cluster, not in memory as on this local master. */
+    private static float[] trainOnSpark(TrainConfig config, DigitData data, boolean broadcast) {
         TrainSetup setup = TrainSetup.of(config, data.width(), data.rowsPerPartition(), data.maxValue(), 10);
         float[] params = setup.initialParams();
-        setup.trainer(new SparkGradients(data.shards(), setup.kernel(), 2, new JobDeadline(data.shards().context(), 0))).train(params, 0, (s, p) -> { });
+        SparkGradients gradients = new SparkGradients(data.shards(), setup.kernel(), 2, new JobDeadline(data.shards().context(), 0));
+        setup.trainer(broadcast ? gradients.broadcasting() : gradients).train(params, 0, (s, p) -> { });
         assertEquals(0, StepWeights.InMemory.held(), "every step's weights are released when its job is over");
         return params;
     }
@@ -102,6 +108,18 @@ class SparkParityTest {
         try {
             List<Shard> shards = data.shards().collect();
             assertArrayEquals(trainLocally(shards, data.maxValue()), trainOnSpark(data));
+        } finally {
+            data.release();
+        }
+    }
+
+    @Test
+    void weightsInMemoryAndBroadcastTrainTheSameModel() {
+        DigitData data = load(3);
+        try {
+            float[] broadcast = trainOnSpark(CONFIG, data, true);
+            assertArrayEquals(trainOnSpark(CONFIG, data, false), broadcast);
+            assertArrayEquals(trainLocally(data.shards().collect(), data.maxValue()), broadcast);
         } finally {
             data.release();
         }

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkdigits.data.Shard;
 import io.sparkdigits.testing.SparkSessionExtension;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -56,7 +58,7 @@ class StepWeightsTest {
         SparkContext sc = SparkSessionExtension.spark().sparkContext();
         float[] params = params();
         int before = StepWeights.InMemory.held();
-        StepWeights weights = StepWeights.of(sc, params);
+        StepWeights weights = StepWeights.of(sc, params, StepWeights.inMemory(sc));
         assertInstanceOf(StepWeights.InMemory.class, weights, "the test session's master is " + sc.master());
         try {
             for (long[] seen : seenByTasks(weights)) {
@@ -78,6 +80,20 @@ class StepWeightsTest {
         assertFalse(StepWeights.inMemory(true, new SparkConf(false).set("spark.executor.userClassPathFirst", "true")),
                 "an executor loading our classes anew has a registry of its own");
         assertFalse(StepWeights.inMemory(true, new SparkConf(false).set(StepWeights.IN_MEMORY_CONF, "false")));
+    }
+
+    @Test
+    void aStepWhoseJobFailsReleasesItsWeights() {
+        SparkContext sc = SparkSessionExtension.spark().sparkContext();
+        JavaRDD<Shard> failing = JavaSparkContext.fromSparkContext(sc).parallelize(Arrays.asList(1, 2), 2)
+                .map(i -> {
+                    throw new IllegalStateException("a task fails");
+                });
+        TrainSetup setup = TrainSetup.of(TrainConfig.preset("default"), 784, new long[] {1000}, 255f, 10);
+        SparkGradients step = new SparkGradients(failing, setup.kernel(), 2, JobDeadline.none(sc));
+        int before = StepWeights.InMemory.held();
+        assertThrows(Exception.class, () -> step.gradient(setup.initialParams(), 0, 0));
+        assertEquals(before, StepWeights.InMemory.held(), "the failed step's weights are still held");
     }
 
     @Test
