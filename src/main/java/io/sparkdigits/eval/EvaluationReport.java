@@ -20,11 +20,12 @@ import java.util.function.IntToDoubleFunction;
  * a text table for people and as JSON for tools (and as a plain map for a model's {@code info}).
  *
  * <p>Macro averages are unweighted means of the per-class values over the classes that occur,
- * as rows or as predictions (scikit-learn's default): a class of the model that the data never
- * holds and the model never predicts (class 0 of labels numbered from 1, as in EMNIST's letters)
- * has no precision or recall to average, and counting it as 0 would pull every average down by
- * one class's share. Within them, the matrix's convention holds that an undefined value counts as
- * 0; macro F1 is the mean of per-class F1, not the F1 of macro precision and recall. With no rows, accuracy and mean loss are 0. A
+ * as rows or as predictions (scikit-learn's default; {@code macroClasses} in JSON counts them): a
+ * class of the model that the data never holds and the model never predicts (class 0 of labels
+ * numbered from 1, as in EMNIST's letters) has no precision or recall to average, and counting it
+ * as 0 would pull every average down by one class's share. Within them, the matrix's convention
+ * holds that an undefined value counts as 0; macro F1 is the mean of per-class F1, not the F1 of
+ * macro precision and recall. With no rows, accuracy and mean loss are 0. A
  * non-finite mean loss (a diverged run) is written to JSON as the string {@code "NaN"} or
  * {@code "Infinity"}, as JSON has no literal for it.
  */
@@ -112,6 +113,7 @@ public final class EvaluationReport {
         m.put("macroPrecision", macroPrecision());
         m.put("macroRecall", macroRecall());
         m.put("macroF1", macroF1());
+        m.put("macroClasses", cm.occurring());
         List<Object> perClass = new ArrayList<>();
         List<Object> matrix = new ArrayList<>();
         for (int c = 0; c < cm.classes(); c++) {
@@ -173,8 +175,8 @@ public final class EvaluationReport {
      * Summary lines, then the confusion matrix (rows actual, columns predicted), then a
      * per-class precision/recall/F1/support table closed by the macro averages. Beyond
      * {@link #TABLE_MATRIX_MAX} classes the matrix gives way to the {@link #TOP} most confused
-     * pairs, and beyond {@link #TABLE_CLASSES_MAX} the class table to the {@link #TOP} classes of
-     * lowest F1 among those that occur: the JSON holds all of it.
+     * pairs, and beyond {@link #TABLE_CLASSES_MAX} the class table to the classes that occur (the
+     * {@link #TOP} of lowest F1 if more than that many do): the JSON holds all of it.
      */
     public String toTable() {
         int k = cm.classes();
@@ -191,27 +193,44 @@ public final class EvaluationReport {
             confusedTable(sb);
         }
         sb.append(System.lineSeparator());
+        classTable(sb);
+        return sb.toString();
+    }
+
+    /**
+     * Per-class precision, recall, F1 and support, then the macro averages. A class that does not
+     * occur shows dashes: the macro averages leave it out. Beyond {@link #TABLE_CLASSES_MAX}
+     * classes, only classes that occur are listed, and of more than that many the {@link #TOP} of
+     * lowest F1.
+     */
+    private void classTable(StringBuilder sb) {
+        int k = cm.classes();
         int sw = Math.max(String.valueOf(rows).length(), "support".length());
         List<Integer> shown = new ArrayList<>();
         for (int c = 0; c < k; c++) {
-            shown.add(c);
+            if (k <= TABLE_CLASSES_MAX || cm.occurs(c)) {
+                shown.add(c);
+            }
         }
-        if (k > TABLE_CLASSES_MAX) {
-            shown.removeIf(c -> !cm.occurs(c));
+        if (shown.size() > TABLE_CLASSES_MAX) {
             shown.sort(java.util.Comparator.comparingDouble((Integer c) -> cm.f1(c)).thenComparingInt(c -> c));
-            shown = shown.subList(0, Math.min(TOP, shown.size()));
+            shown = shown.subList(0, TOP);
             sb.append("the ").append(TOP).append(" classes of lowest F1 (all ").append(k)
+                    .append(" are in the JSON report)").append(System.lineSeparator());
+        } else if (shown.size() < k) {
+            sb.append("the ").append(shown.size()).append(" classes in the data or its predictions (all ").append(k)
                     .append(" are in the JSON report)").append(System.lineSeparator());
         }
         sb.append(String.format(Locale.ROOT, "%-7s %9s %9s %9s %" + sw + "s%n",
                 "class", "precision", "recall", "f1", "support"));
         for (int c : shown) {
-            sb.append(String.format(Locale.ROOT, "%-7d %9.4f %9.4f %9.4f %" + sw + "d%n",
-                    c, cm.precision(c), cm.recall(c), cm.f1(c), cm.support(c)));
+            sb.append(cm.occurs(c)
+                    ? String.format(Locale.ROOT, "%-7d %9.4f %9.4f %9.4f %" + sw + "d%n",
+                            c, cm.precision(c), cm.recall(c), cm.f1(c), cm.support(c))
+                    : String.format(Locale.ROOT, "%-7d %9s %9s %9s %" + sw + "d%n", c, "-", "-", "-", 0));
         }
         sb.append(String.format(Locale.ROOT, "%-7s %9.4f %9.4f %9.4f %" + sw + "d%n",
                 "macro", macroPrecision(), macroRecall(), macroF1(), rows));
-        return sb.toString();
     }
 
     private void matrixTable(StringBuilder sb) {

@@ -46,9 +46,7 @@ final class ReportFigures {
                     Charts.heatmap(cm, HEATMAP_SIZE, HEATMAP_SIZE));
         }
         out.put(new Figure("per-class.png", CURVE_WIDTH, CURVE_HEIGHT, "Per-class metrics",
-                cm.occurring() <= Charts.BARS_MAX ? "Precision, recall and F1 of each class" + absent(cm) + "."
-                        : "Precision, recall and F1 of the " + Charts.BARS_MAX + " classes of lowest F1, of "
-                        + cm.occurring() + absent(cm) + " (every class is in report.json)."),
+                perClassCaption(cm)),
                 Charts.perClass(cm, CURVE_WIDTH, CURVE_HEIGHT));
         int values = d.model().spec().inputSize();
         if (!pictures(d)) {
@@ -105,11 +103,21 @@ final class ReportFigures {
         out.put(new Figure(file, img.getWidth(), img.getHeight(), title, caption), img);
     }
 
-    /** What the per-class caption says of the model's classes that the data neither holds nor gets predicted. */
-    private static String absent(ConfusionMatrix cm) {
-        int n = cm.classes() - cm.occurring();
-        return n == 0 ? "" : " in the data or its predictions (the model's "
-                + (n == 1 ? "one other class is" : "other " + n + " classes are") + " neither)";
+    /**
+     * The per-class figure's caption, which says when classes of the model are left out for being
+     * neither in the data nor predicted.
+     */
+    static String perClassCaption(ConfusionMatrix cm) {
+        int k = cm.classes();
+        int occurring = cm.occurring();
+        String where = " in the data or its predictions";
+        if (occurring <= Charts.BARS_MAX) {
+            return "Precision, recall and F1 of each class"
+                    + (occurring == k ? "" : where + " (" + occurring + " of the model's " + k + ")") + ".";
+        }
+        return "Precision, recall and F1 of the " + Charts.BARS_MAX + " classes of lowest F1, of "
+                + (occurring == k ? Integer.toString(k) : occurring + where + " (the model has " + k + ")")
+                + "; every class is in report.json.";
     }
 
     private static String name(String field) {

@@ -49,6 +49,11 @@ class EvaluationReportTest {
         assertEquals(plain.macroRecall(), r.macroRecall(), EPS);
         assertEquals(plain.macroF1(), r.macroF1(), EPS);
 
+        String table = r.toTable();
+        assertTrue(table.lines().anyMatch(l -> words(l).equals(List.of("0", "-", "-", "-", "0"))),
+                "the absent class shows dashes, as the averages leave it out:\n" + table);
+        assertEquals(3, r.toMap().get("macroClasses"));
+
         shifted.add(1, 0);
         EvaluationReport predicted = new EvaluationReport(shifted, 11.0, 23);
         assertEquals((5.0 / 8 + 6.0 / 9 + 4.0 / 5 + 0) / 4, predicted.macroPrecision(), EPS,

@@ -69,6 +69,19 @@ class ManyClassesReportTest {
         }
     }
 
+    /** A 62-class model (EMNIST's byclass) scored on digits only: the ten classes that occur are listed. */
+    @Test
+    void aFewClassesOfAManyClassModelAreAllListed() {
+        ConfusionMatrix cm = new ConfusionMatrix(62);
+        for (int c = 0; c < 10; c++) {
+            cm.add(c, c);
+            cm.add(c, (c + 1) % 10);
+        }
+        String table = new EvaluationReport(cm, 1.0, cm.total()).toTable();
+        assertTrue(table.contains("the 10 classes in the data or its predictions (all 62"), table);
+        assertEquals(10, table.lines().filter(l -> l.matches("\\d+ .*")).count(), table);
+    }
+
     @Test
     void aThousandClassesKeepTheTableShortAndTheJsonSparse() {
         ConfusionMatrix cm = matrix(1000);

@@ -24,6 +24,29 @@ class ChartsTest {
     }
 
     @Test
+    void theCaptionSaysWhenClassesOfTheModelAreLeftOut() {
+        ConfusionMatrix cm = new ConfusionMatrix(11);
+        for (int c = 1; c <= 10; c++) {
+            cm.add(c, c);
+        }
+        assertEquals("Precision, recall and F1 of each class in the data or its predictions (10 of the model's 11).",
+                ReportFigures.perClassCaption(cm));
+        cm.add(0, 0);
+        assertEquals("Precision, recall and F1 of each class.", ReportFigures.perClassCaption(cm));
+        ConfusionMatrix many = new ConfusionMatrix(47);
+        for (int c = 0; c < 40; c++) {
+            many.add(c, c);
+        }
+        assertEquals("Precision, recall and F1 of the 30 classes of lowest F1, of 40 in the data or its predictions"
+                + " (the model has 47); every class is in report.json.", ReportFigures.perClassCaption(many));
+        for (int c = 40; c < 47; c++) {
+            many.add(c, 0);
+        }
+        assertEquals("Precision, recall and F1 of the 30 classes of lowest F1, of 47; every class is in report.json.",
+                ReportFigures.perClassCaption(many));
+    }
+
+    @Test
     void beyondTheBarsTheLowestF1AreChosenAmongClassesThatOccur() {
         ConfusionMatrix cm = new ConfusionMatrix(200);
         for (int c = 100; c < 200; c++) {
