@@ -1,7 +1,10 @@
 package io.sparkdigits.eval;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * Counts of (actual class, predicted class) pairs over {@code classes} classes. Rows are actual
@@ -91,11 +94,25 @@ public final class ConfusionMatrix implements Serializable {
 
     /** How many classes {@link #occurs occur}. */
     public int occurring() {
-        int n = 0;
+        return occurringClasses().size();
+    }
+
+    /** The classes that {@link #occurs occur}, in class order. */
+    public List<Integer> occurringClasses() {
+        List<Integer> found = new ArrayList<>();
         for (int c = 0; c < classes; c++) {
-            n += occurs(c) ? 1 : 0;
+            if (occurs(c)) {
+                found.add(c);
+            }
         }
-        return n;
+        return found;
+    }
+
+    /** Of the classes that occur, the {@code n} of lowest F1 (ties by class), lowest first. */
+    public List<Integer> lowestF1(int n) {
+        List<Integer> found = occurringClasses();
+        found.sort(Comparator.comparingDouble((Integer c) -> f1(c)).thenComparingInt(c -> c));
+        return new ArrayList<>(found.subList(0, Math.min(n, found.size())));
     }
 
     /** Rows on the diagonal. */

@@ -90,15 +90,12 @@ public final class EvaluationReport {
 
     /** The mean of {@code perClass} over the classes that occur as rows or predictions; 0 if none does. */
     private double macro(IntToDoubleFunction perClass) {
+        List<Integer> occurring = cm.occurringClasses();
         double s = 0;
-        int n = 0;
-        for (int c = 0; c < cm.classes(); c++) {
-            if (cm.occurs(c)) {
-                s += perClass.applyAsDouble(c);
-                n++;
-            }
+        for (int c : occurring) {
+            s += perClass.applyAsDouble(c);
         }
-        return n == 0 ? 0 : s / n;
+        return occurring.isEmpty() ? 0 : s / occurring.size();
     }
 
     /**
@@ -206,18 +203,15 @@ public final class EvaluationReport {
     private void classTable(StringBuilder sb) {
         int k = cm.classes();
         int sw = Math.max(String.valueOf(rows).length(), "support".length());
-        List<Integer> shown = new ArrayList<>();
-        for (int c = 0; c < k; c++) {
-            if (k <= TABLE_CLASSES_MAX || cm.occurs(c)) {
-                shown.add(c);
-            }
-        }
-        if (shown.size() > TABLE_CLASSES_MAX) {
-            shown.sort(java.util.Comparator.comparingDouble((Integer c) -> cm.f1(c)).thenComparingInt(c -> c));
-            shown = shown.subList(0, TOP);
+        List<Integer> shown;
+        if (k <= TABLE_CLASSES_MAX) {
+            shown = java.util.stream.IntStream.range(0, k).boxed().toList();
+        } else if (cm.occurring() > TABLE_CLASSES_MAX) {
+            shown = cm.lowestF1(TOP);
             sb.append("the ").append(TOP).append(" classes of lowest F1 (all ").append(k)
                     .append(" are in the JSON report)").append(System.lineSeparator());
-        } else if (shown.size() < k) {
+        } else {
+            shown = cm.occurringClasses();
             sb.append("the ").append(shown.size()).append(" classes in the data or its predictions (all ").append(k)
                     .append(" are in the JSON report)").append(System.lineSeparator());
         }

@@ -190,17 +190,10 @@ final class Charts {
      * predictions (an absent class's zero bars would say nothing and pull the axis down to 0).
      */
     static List<Integer> shownClasses(ConfusionMatrix cm) {
-        List<Integer> all = new java.util.ArrayList<>();
-        for (int c = 0; c < cm.classes(); c++) {
-            if (cm.occurs(c)) {
-                all.add(c);
-            }
+        if (cm.occurring() <= BARS_MAX) {
+            return cm.occurringClasses();
         }
-        if (all.size() <= BARS_MAX) {
-            return all;
-        }
-        all.sort(java.util.Comparator.comparingDouble((Integer c) -> cm.f1(c)).thenComparingInt(c -> c));
-        List<Integer> worst = new java.util.ArrayList<>(all.subList(0, BARS_MAX));
+        List<Integer> worst = cm.lowestF1(BARS_MAX);
         worst.sort(null);
         return worst;
     }
