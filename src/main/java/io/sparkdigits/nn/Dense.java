@@ -72,6 +72,17 @@ public final class Dense {
      */
     public static void backward(MatMul mm, float[] dIn, float[] grad, float[] dOut, float[] in, float[] params,
                                 int wOff, int bOff, int rows, int nIn, int nOut) {
+        backward(mm, dIn, grad, dOut, in, params, wOff, bOff, rows, nIn, nOut, null);
+    }
+
+    /**
+     * As above, with {@code wt} ({@code nIn x nOut} floats at least, or null for a new array) as
+     * the scratch that holds {@code Wᵀ}: a training step would otherwise allocate it for every
+     * chunk and layer, megabytes a step that the collector must clear and, in a cold JVM, the
+     * operating system first map.
+     */
+    public static void backward(MatMul mm, float[] dIn, float[] grad, float[] dOut, float[] in, float[] params,
+                                int wOff, int bOff, int rows, int nIn, int nOut, float[] wt) {
         checkShapes(in, dOut, params, wOff, bOff, rows, nIn, nOut);
         if (grad.length < params.length || (dIn != null && dIn.length < rows * nIn)) {
             throw new IllegalArgumentException("gradient or input-delta buffer too small");
@@ -91,18 +102,17 @@ public final class Dense {
         if (dIn != null) {
             // dIn[rows][nIn] = dOut[rows][nOut] · Wᵀ[nOut][nIn], with Wᵀ copied so that B is row-major
             java.util.Arrays.fill(dIn, 0, rows * nIn, 0f);
-            float[] wt = transpose(params, wOff, nIn, nOut);
-            mm.multiplyAdd(dIn, 0, nIn, dOut, 0, nOut, 1, wt, 0, nIn, rows, nIn, nOut);
+            float[] t = transpose(params, wOff, nIn, nOut, wt == null || wt.length < nIn * nOut ? new float[nIn * nOut] : wt);
+            mm.multiplyAdd(dIn, 0, nIn, dOut, 0, nOut, 1, t, 0, nIn, rows, nIn, nOut);
         }
     }
 
     /**
-     * {@code Wᵀ[nOut][nIn]} of {@code W[nIn][nOut]} at {@code params[wOff]}. Four rows of W per
+     * {@code Wᵀ[nOut][nIn]} of {@code W[nIn][nOut]} at {@code params[wOff]}, into {@code t}. Four rows of W per
      * pass: four sequential read streams, and each write fills 16 contiguous bytes of a row of Wᵀ
      * (measured twice as fast as 8x8 blocks for 784x128).
      */
-    private static float[] transpose(float[] params, int wOff, int nIn, int nOut) {
-        float[] t = new float[nIn * nOut];
+    private static float[] transpose(float[] params, int wOff, int nIn, int nOut, float[] t) {
         int k = 0;
         for (; k + 4 <= nIn; k += 4) {
             int w0 = wOff + k * nOut, w1 = w0 + nOut, w2 = w1 + nOut, w3 = w2 + nOut;

@@ -90,7 +90,7 @@ public final class Mlp {
             float[] dIn = i == 0 ? null : ws.spareDelta(delta);
             if (st instanceof Stage.Dense d) {
                 Dense.backward(ws.matMul(), dIn, grad, delta, seen, params, spec.weightOffset(l), spec.biasOffset(l),
-                        rows, d.in(), d.out());
+                        rows, d.in(), d.out(), ws.transposed);
                 l--;
             } else if (st instanceof Stage.Conv c) {
                 Conv2d.backward(ws.matMul(), c, dIn, grad, delta, seen, params, spec.weightOffset(l), spec.biasOffset(l),
@@ -115,8 +115,8 @@ public final class Mlp {
 
     /**
      * Scratch buffers for up to {@code capacity} rows: one activation buffer per stage, two delta
-     * buffers used alternately, one image's patch matrix for the convolutions and the winners of
-     * every pooling. The output stage's activation buffer doubles as the first delta. Also names
+     * buffers used alternately, one image's patch matrix for the convolutions, the winners of
+     * every pooling and the transposed weights of a dense layer's backward pass. The output stage's activation buffer doubles as the first delta. Also names
      * the {@link MatMul} kernels the passes run on, by default {@link Dense#matMul()}.
      */
     public static final class Workspace {
@@ -128,6 +128,7 @@ public final class Mlp {
         private final float[] deltaA;
         private final float[] deltaB;
         final float[] cols;
+        final float[] transposed;
 
         public Workspace(NetworkSpec spec, int capacity) {
             this(spec, capacity, Dense.matMul());
@@ -141,9 +142,13 @@ public final class Mlp {
             this.activations = new float[stages.size()][];
             this.argmax = new int[stages.size()][];
             int colsSize = 0;
+            int weightsSize = 0;
             for (int i = 0; i < stages.size(); i++) {
                 Stage st = stages.get(i);
                 activations[i] = new float[capacity * st.outSize()];
+                if (st instanceof Stage.Dense d && i > 0) { // the first stage's backward has no input delta
+                    weightsSize = Math.max(weightsSize, d.in() * d.out());
+                }
                 if (st instanceof Stage.Pool) {
                     argmax[i] = new int[capacity * st.outSize()];
                 } else if (st instanceof Stage.Conv c) {
@@ -153,6 +158,7 @@ public final class Mlp {
             this.deltaA = new float[capacity * spec.maxWidth()];
             this.deltaB = new float[capacity * spec.maxWidth()];
             this.cols = new float[colsSize];
+            this.transposed = new float[weightsSize];
         }
 
         public int capacity() {

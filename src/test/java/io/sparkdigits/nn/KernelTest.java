@@ -126,6 +126,25 @@ class KernelTest {
         assertArrayEquals(with, without);
     }
 
+    /** A scratch for {@code Wᵀ} that holds another layer's leftovers, or is larger, changes no bit. */
+    @ParameterizedTest(name = "{0} {1}x{2}->{3} zeros {4}")
+    @MethodSource("cases")
+    void backwardWithAReusedScratchGivesTheSameBits(MatMul mm, int rows, int nIn, int nOut, double zeros) {
+        SplittableRandom random = new SplittableRandom(rows * 31 + nIn + nOut);
+        float[] params = Kernels.random(random, nIn * nOut + nOut, 0);
+        float[] in = input(random, rows, nIn, zeros);
+        float[] dOut = Kernels.random(random, rows * nOut, 0);
+        float[] dInFresh = new float[rows * nIn];
+        float[] gradFresh = new float[params.length];
+        Dense.backward(mm, dInFresh, gradFresh, dOut, in, params, 0, nIn * nOut, rows, nIn, nOut);
+        float[] scratch = Kernels.random(random, nIn * nOut + 7, 0);
+        float[] dIn = new float[rows * nIn];
+        float[] grad = new float[params.length];
+        Dense.backward(mm, dIn, grad, dOut, in, params, 0, nIn * nOut, rows, nIn, nOut, scratch);
+        assertArrayEquals(dInFresh, dIn);
+        assertArrayEquals(gradFresh, grad);
+    }
+
     /**
      * The scalar path rounds exactly like the one-row, one-term i-k-j loops it replaced (unfused
      * multiply, then add, terms in ascending order); the vector path like a chain of
