@@ -21,8 +21,9 @@ import scala.runtime.AbstractFunction2;
  *
  * <p>The weights go in a broadcast rather than the task closure: a closure is serialized to check
  * it, again into the task binary, and deserialized by every task, while a broadcast is written
- * once and fetched once per executor. On a local master, whose tasks run in this JVM, they are
- * handed over in memory instead ({@link StepWeights}). Either is freed when the step is done.
+ * once and fetched once per executor. On a local master, whose tasks run in this JVM, weights and
+ * partials are handed over in memory instead ({@link StepExchange}). Either is freed when the
+ * step is done.
  * Each step's job runs under a {@link JobDeadline}, so a step that cannot finish (no executors
  * left) fails the run instead of hanging it.
  */
@@ -41,7 +42,7 @@ public final class SparkGradients implements GradientSource {
         this.kernel = kernel;
         this.depth = depth;
         this.deadline = deadline;
-        this.inMemory = StepWeights.inMemory(shards.context());
+        this.inMemory = StepExchange.inMemory(shards.context());
     }
 
     /** Broadcasts the weights even on a local master: the path a cluster takes, for tests. */
@@ -66,30 +67,30 @@ public final class SparkGradients implements GradientSource {
     @Override
     public GradientSum gradient(float[] params, int epoch, int step) {
         SparkContext sc = shards.context();
-        StepWeights weights = StepWeights.of(sc, params, inMemory);
+        StepExchange exchange = StepExchange.of(sc, params, shards.getNumPartitions(), inMemory);
         try {
-            Partial partial = new Partial(kernel, shards.getNumPartitions(), weights, epoch, step);
+            Partial partial = new Partial(kernel, shards.getNumPartitions(), exchange, epoch, step);
             return JobDescription.run(sc, description(epoch, step), () -> deadline.run(
                     "step " + (step + 1) + " of epoch " + (epoch + 1), () -> combine(sc, partial)));
         } finally {
-            weights.release();
+            exchange.release();
         }
     }
 
     /**
      * The sum of the partials in partition order. With a tree that has levels below the driver,
-     * {@code treeAggregate} merges on the executors. Otherwise one job hands each partial to the
-     * driver, started by {@code runJob} with {@link Partial}, a named class: Spark's closure
+     * {@code treeAggregate} merges on the executors, unless they are threads of this JVM, whose
+     * partials the driver sums in memory. Otherwise one job hands each partial to the driver, started by {@code runJob} with {@link Partial}, a named class: Spark's closure
      * cleaner lets such a function by, while for every lambda of a job ({@code mapPartitions}'s,
      * {@code collect}'s) it reads and parses a class file with ASM, about 6 ms a step on local[2]
      * where a warm step of the default preset costs about 35.
      */
     private GradientSum combine(SparkContext sc, Partial partial) {
         int partitions = shards.getNumPartitions();
-        if (!treeHasLevels(partitions, depth)) {
-            GradientSum[] partials = (GradientSum[]) sc.runJob(shards.rdd(), partial, SUM);
+        if (inMemory || !treeHasLevels(partitions, depth)) {
+            GradientSum[] returned = (GradientSum[]) sc.runJob(shards.rdd(), partial, SUM);
             GradientSum sum = new GradientSum();
-            for (GradientSum p : partials) {
+            for (GradientSum p : partial.exchange.partials(returned)) {
                 sum.merge(p);
             }
             return sum;
@@ -115,25 +116,26 @@ public final class SparkGradients implements GradientSource {
         private static final long serialVersionUID = 1L;
         private final PartitionGradient kernel;
         private final int partitions;
-        private final StepWeights weights;
+        private final StepExchange exchange;
         private final int epoch;
         private final int step;
 
-        Partial(PartitionGradient kernel, int partitions, StepWeights weights, int epoch, int step) {
+        Partial(PartitionGradient kernel, int partitions, StepExchange exchange, int epoch, int step) {
             this.kernel = kernel;
             this.partitions = partitions;
-            this.weights = weights;
+            this.exchange = exchange;
             this.epoch = epoch;
             this.step = step;
         }
 
         @Override
         public GradientSum apply(TaskContext task, scala.collection.Iterator<Shard> it) {
-            return compute(task.partitionId(), CollectionConverters.asJava(it));
+            int partition = task.partitionId();
+            return exchange.handBack(partition, compute(partition, CollectionConverters.asJava(it)));
         }
 
         GradientSum compute(int partition, Iterator<Shard> it) {
-            float[] params = weights.values();
+            float[] params = exchange.values();
             if (!it.hasNext()) { // every partition holds one shard; an empty one still counts as a leaf
                 return GradientSum.leaf(partition, partitions, new float[params.length], 0, 0, 0);
             }

@@ -46,7 +46,7 @@ class SparkParityTest {
         float[] params = setup.initialParams();
         SparkGradients gradients = new SparkGradients(data.shards(), setup.kernel(), 2, new JobDeadline(data.shards().context(), 0));
         setup.trainer(broadcast ? gradients.broadcasting() : gradients).train(params, 0, (s, p) -> { });
-        assertEquals(0, StepWeights.InMemory.held(), "every step's weights are released when its job is over");
+        assertEquals(0, StepExchange.InMemory.held(), "every step's weights are released when its job is over");
         return params;
     }
 
@@ -99,7 +99,10 @@ class SparkParityTest {
         }
     }
 
-    /** 3 partitions are merged on the driver; 7 go through treeAggregate's executor level. */
+    /**
+     * 3 partitions are merged on the driver; 7 go through treeAggregate's executor level when sent
+     * as on a cluster, and are merged on the driver when handed over in memory.
+     */
     @ParameterizedTest
     @ValueSource(ints = {3, 7})
     void manyPartitionsOnSparkEqualTheSamePartitionsInOneJvm(int partitions) {
@@ -107,7 +110,9 @@ class SparkParityTest {
         DigitData data = load(partitions);
         try {
             List<Shard> shards = data.shards().collect();
-            assertArrayEquals(trainLocally(shards, data.maxValue()), trainOnSpark(data));
+            float[] local = trainLocally(shards, data.maxValue());
+            assertArrayEquals(local, trainOnSpark(CONFIG, data, true), "as on a cluster");
+            assertArrayEquals(local, trainOnSpark(CONFIG, data, false), "in memory");
         } finally {
             data.release();
         }
