@@ -101,14 +101,27 @@ public final class Main {
     /**
      * Settings this job is better with, unless the user chose otherwise: every step broadcasts the
      * weights, random floats that compression only slows down; a local run listens on loopback
-     * only ({@link LocalBinding}).
+     * only ({@link LocalBinding}) and writes its broadcasts in small pieces.
      */
     static SparkConf defaults() {
-        SparkConf conf = new SparkConf();
+        return defaults(new SparkConf());
+    }
+
+    /** {@link #defaults()} applied to {@code conf}, whose master says whether the run is local; also the bench's. */
+    public static SparkConf defaults(SparkConf conf) {
         conf.setIfMissing("spark.broadcast.compress", "false");
+        if (LocalBinding.isLocal(conf.get("spark.master", null))) {
+            // Every job broadcasts its task binary, and a broadcast is written into pieces of this
+            // size, allocated whole: 4 MB a step by default for a few kilobytes. A local master's
+            // steps broadcast nothing else (their weights stay in memory), and nobody fetches.
+            conf.setIfMissing("spark.broadcast.blockSize", LOCAL_BROADCAST_BLOCK);
+        }
         LocalBinding.apply(conf);
         return conf;
     }
+
+    /** {@code spark.broadcast.blockSize} of local runs. */
+    static final String LOCAL_BROADCAST_BLOCK = "64k";
 
     /** One line for errors the user can act on; the trace too for anything unexpected. */
     private static int report(Command command, Exception e, PrintStream err) {

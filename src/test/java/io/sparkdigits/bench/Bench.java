@@ -1,5 +1,6 @@
 package io.sparkdigits.bench;
 
+import io.sparkdigits.cli.Main;
 import io.sparkdigits.cli.UsageException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -7,6 +8,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -101,19 +103,16 @@ public final class Bench {
     }
 
     /**
-     * The one session of the run. Broadcasts uncompressed as the {@code spark-digits} CLI sets them
-     * (weights are random floats that compression only slows). The executors find the bench and
-     * application classes on the shared filesystem when the master is not local.
+     * The one session of the run, with the settings the {@code spark-digits} CLI gives its own
+     * ({@link Main#defaults(SparkConf)}: broadcasts uncompressed, and in small pieces on a local
+     * master). The executors find the bench and application classes on the shared filesystem when
+     * the master is not local.
      */
     private static SparkSession session(String master) {
         String classes = Path.of("target/test-classes").toAbsolutePath() + java.io.File.pathSeparator
                 + Path.of("target/classes").toAbsolutePath();
-        return SparkSession.builder()
-                .master(master)
-                .appName("spark-digits bench")
-                .config("spark.ui.enabled", "false")
-                .config("spark.broadcast.compress", "false")
-                .config("spark.executor.extraClassPath", classes)
-                .getOrCreate();
+        SparkConf conf = new SparkConf(false).setMaster(master).set("spark.ui.enabled", "false")
+                .set("spark.executor.extraClassPath", classes);
+        return SparkSession.builder().config(Main.defaults(conf)).appName("spark-digits bench").getOrCreate();
     }
 }
