@@ -68,6 +68,24 @@ class LauncherIT {
         assertTrue(users.contains("Using Serial"), users);
     }
 
+    /**
+     * The driver's young generation is conf/driver-jvm-options' 128 MB, or the user's when
+     * JDK_JAVA_OPTIONS sets one (the launcher's option would come later and win).
+     */
+    @Test
+    void theDriversYoungGenerationIsOursUnlessTheUserSetsOne() throws Exception {
+        assertEquals("134217728", maxNewSize("", "young-ours"));
+        assertEquals("67108864", maxNewSize("-Xmn64m", "young-xmn"));
+        assertEquals("100663296", maxNewSize("-XX:MaxNewSize=96m", "young-max"));
+    }
+
+    private String maxNewSize(String jdkJavaOptions, String name) throws Exception {
+        String line = collectorLine(jdkJavaOptions + " -XX:+PrintFlagsFinal", name);
+        String flag = Files.readString(dir.resolve(name + ".log")).lines()
+                .filter(l -> l.matches("\\s*size_t MaxNewSize\\s+=.*")).findFirst().orElse(line);
+        return flag.replaceAll(".*=\\s*(\\d+).*", "$1");
+    }
+
     private String collectorLine(String jdkJavaOptions, String name) throws Exception {
         Path log = dir.resolve(name + ".log");
         Driver.runOk(BASEDIR, log, List.of(BASEDIR.resolve("submit/spark-digits").toString(), "predict", "--help"),
