@@ -45,8 +45,11 @@ public final class SparkGradients implements GradientSource {
         this.inMemory = StepExchange.inMemory(shards.context());
     }
 
-    /** Broadcasts the weights even on a local master: the path a cluster takes, for tests. */
-    SparkGradients broadcasting() {
+    /**
+     * Ships the weights and partials through Spark even on a local master (a broadcast out, task
+     * results back): the path a cluster takes, for tests and for the bench's byte counts.
+     */
+    public SparkGradients throughSpark() {
         inMemory = false;
         return this;
     }

@@ -107,7 +107,8 @@ final class LinearCostSection implements Section {
         sc.addSparkListener(bytes);
         TrainRun.Result r;
         try {
-            r = TrainRun.run(cfg, data, null);
+            // Through Spark even on a local master: the bytes are what a cluster's steps ship.
+            r = TrainRun.run(cfg, data, null, true);
             int steps = r.setup().plan().stepsPerEpoch() * cfg.epochs();
             bytes.awaitJobs(steps);
         } finally {

@@ -93,10 +93,19 @@ final class TrainRun {
 
     /** Trains on {@code train}; with {@code test} not null, evaluates it after every epoch (untimed). */
     static Result run(TrainConfig cfg, DigitData train, DigitData test) {
+        return run(cfg, train, test, false);
+    }
+
+    /**
+     * As above; with {@code throughSpark}, the weights and partials go through Spark even on a
+     * local master, as on a cluster ({@link SparkGradients#throughSpark()}).
+     */
+    static Result run(TrainConfig cfg, DigitData train, DigitData test, boolean throughSpark) {
         TrainSetup setup = TrainSetup.of(cfg, train.width(), train.rowsPerPartition(), train.maxValue(), 10);
         float[] params = setup.initialParams();
         List<Epoch> epochs = new ArrayList<>();
-        setup.trainer(new SparkGradients(train.shards(), setup.kernel(), 2, JobDeadline.none(train.shards().context()))).train(params, 0, (stats, p) -> {
+        SparkGradients gradients = new SparkGradients(train.shards(), setup.kernel(), 2, JobDeadline.none(train.shards().context()));
+        setup.trainer(throughSpark ? gradients.throughSpark() : gradients).train(params, 0, (stats, p) -> {
             Double accuracy = test == null ? null : Evaluator.evaluate(test.shards(),
                     new Predictor(setup.spec(), p, setup.scale()), Evaluator.ALL_ROWS).accuracy();
             double before = epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1).cumulativeSeconds();

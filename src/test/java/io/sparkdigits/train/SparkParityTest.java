@@ -45,7 +45,7 @@ class SparkParityTest {
         TrainSetup setup = TrainSetup.of(config, data.width(), data.rowsPerPartition(), data.maxValue(), 10);
         float[] params = setup.initialParams();
         SparkGradients gradients = new SparkGradients(data.shards(), setup.kernel(), 2, new JobDeadline(data.shards().context(), 0));
-        setup.trainer(broadcast ? gradients.broadcasting() : gradients).train(params, 0, (s, p) -> { });
+        setup.trainer(broadcast ? gradients.throughSpark() : gradients).train(params, 0, (s, p) -> { });
         assertEquals(0, StepExchange.InMemory.held(), "every step's weights are released when its job is over");
         return params;
     }
