@@ -76,6 +76,10 @@ public record CsvLayout(String path, List<String> files, Headers headers, int co
             }
             names.add(name);
             boolean named = looksLikeHeader(fields);
+            String misplaced = named && header != Header.NO ? misplacedLabel(fields) : null;
+            if (misplaced != null) {
+                throw new BadInputException(name + ": line 1: " + misplaced);
+            }
             if (header == Header.YES && !named && !skipBadRows) {
                 throw new BadInputException(name + ": line 1 is a data row, but --header true takes it for a header"
                         + " (use --header auto to decide per file, or --bad-rows skip to drop it)");
@@ -103,6 +107,32 @@ public record CsvLayout(String path, List<String> files, Headers headers, int co
             }
         }
         return 2 * names >= fields.length;
+    }
+
+    /** Header names that say a column holds the class, compared without case or quotes. */
+    static final Set<String> LABEL_NAMES = Set.of("label", "labels", "class", "target", "digit");
+
+    /**
+     * Why a header puts the label in the wrong place, or null: a column after the first is named
+     * like a label while the first is not. The label is read from the first column, so such a
+     * table (UCI's files and many exports put the class last) would otherwise train on a feature
+     * as its label, without a word.
+     */
+    static String misplacedLabel(String[] header) {
+        if (LABEL_NAMES.contains(name(header[0]))) {
+            return null;
+        }
+        for (int i = 1; i < header.length; i++) {
+            if (LABEL_NAMES.contains(name(header[i]))) {
+                return "column " + (i + 1) + " is named '" + unquote(header[i].trim()) + "', but the label is read from"
+                        + " column 1 ('" + unquote(header[0].trim()) + "'): put the label column first";
+            }
+        }
+        return null;
+    }
+
+    private static String name(String field) {
+        return unquote(field.trim()).toLowerCase(java.util.Locale.ROOT);
     }
 
     /** How many files start with a header line. */

@@ -83,8 +83,9 @@ public final class SparkGradients implements GradientSource {
     /**
      * The sum of the partials in partition order. With a tree that has levels below the driver,
      * {@code treeAggregate} merges on the executors, unless they are threads of this JVM, whose
-     * partials the driver sums in memory. Otherwise one job hands each partial to the driver, started by {@code runJob} with {@link Partial}, a named class: Spark's closure
-     * cleaner lets such a function by, while for every lambda of a job ({@code mapPartitions}'s,
+     * partials the driver sums in memory. Otherwise one job hands each partial to the driver,
+     * started by {@code runJob} with {@link Partial}, a named class: Spark's closure cleaner lets
+     * such a function by, while for every lambda of a job ({@code mapPartitions}'s,
      * {@code collect}'s) it reads and parses a class file with ASM, about 6 ms a step on local[2]
      * where a warm step of the default preset costs about 35.
      */

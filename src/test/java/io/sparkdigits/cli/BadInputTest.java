@@ -76,6 +76,15 @@ class BadInputTest {
         assertRejected(train(withLine("text.csv", 44, row("4", 9, "dark"))), "text.csv: line 44", "value 'dark' is not a number");
     }
 
+    /** A table exported with its class last (as UCI's are) would train on a feature as its label. */
+    @Test
+    void aHeaderNamingALaterColumnTheLabelIsRefused() throws IOException {
+        Path p = dir.resolve("label-last.csv");
+        Files.write(p, List.of("f1,f2,f3,label", "0.5,1,2,0", "1.5,0,1,1", "2.5,1,0,2"));
+        assertRejected(train(p), "label-last.csv: line 1: column 4 is named 'label', but the label is read from column 1");
+        assertTrue(Files.notExists(dir.resolve("m-label-last.csv")), "no model was written");
+    }
+
     @Test
     void skipModeDropsAndCountsBadRows() throws IOException {
         Path p = withLine("skip.csv", 17, "3,0,0,0");

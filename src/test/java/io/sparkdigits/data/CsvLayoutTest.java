@@ -65,6 +65,23 @@ class CsvLayoutTest {
     }
 
     @Test
+    void aHeaderWithTheLabelNamedElsewhereIsRefused() throws IOException {
+        assertEquals(null, CsvLayout.misplacedLabel("label,x1,x2".split(",")));
+        assertEquals(null, CsvLayout.misplacedLabel("\"Class\",x,y".split(",")));
+        assertEquals(null, CsvLayout.misplacedLabel("pixel0,pixel1,pixel2".split(",")), "no column says it is the label");
+        assertTrue(CsvLayout.misplacedLabel("f1,f2,\"Target\"".split(",")).startsWith("column 3 is named 'Target'"));
+        Files.write(dir.resolve("a.csv"), List.of("1,2,3"));
+        Files.write(dir.resolve("b.csv"), List.of("x1,x2,class", "4,5,1"));
+        Configuration conf = new Configuration();
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> CsvLayout.inspect(dir.toString(), CsvLayout.Header.AUTO, false, conf));
+        assertTrue(e.getMessage().endsWith("b.csv: line 1: column 3 is named 'class', but the label is read from"
+                + " column 1 ('x1'): put the label column first"), e.getMessage());
+        assertEquals(0, CsvLayout.inspect(dir.toString(), CsvLayout.Header.NO, true, conf).headerCount(),
+                "--header false reads the line as data, whatever it says");
+    }
+
+    @Test
     void filesOfDifferentWidthsAreRefusedNamingBoth() throws IOException {
         Files.write(dir.resolve("a.csv"), List.of("1,2,3"));
         Files.write(dir.resolve("b.csv"), List.of("1,2"));
