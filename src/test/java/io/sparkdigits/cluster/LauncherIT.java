@@ -2,6 +2,7 @@ package io.sparkdigits.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,13 +71,17 @@ class LauncherIT {
 
     /**
      * The driver's young generation is conf/driver-jvm-options' 128 MB, or the user's when
-     * JDK_JAVA_OPTIONS sets one (the launcher's option would come later and win).
+     * JDK_JAVA_OPTIONS sizes it or chooses the collector (the launcher's option would come later
+     * and win).
      */
     @Test
     void theDriversYoungGenerationIsOursUnlessTheUserSetsOne() throws Exception {
-        assertEquals("134217728", maxNewSize("", "young-ours"));
+        String ours = "134217728";
+        assertEquals(ours, maxNewSize("", "young-ours"));
         assertEquals("67108864", maxNewSize("-Xmn64m", "young-xmn"));
         assertEquals("100663296", maxNewSize("-XX:MaxNewSize=96m", "young-max"));
+        assertNotEquals(ours, maxNewSize("-XX:NewRatio=3", "young-ratio"));
+        assertNotEquals(ours, maxNewSize("-XX:+UseSerialGC", "young-serial"));
     }
 
     private String maxNewSize(String jdkJavaOptions, String name) throws Exception {
