@@ -90,7 +90,7 @@ public final class Mlp {
             float[] dIn = i == 0 ? null : ws.spareDelta(delta);
             if (st instanceof Stage.Dense d) {
                 Dense.backward(ws.matMul(), dIn, grad, delta, seen, params, spec.weightOffset(l), spec.biasOffset(l),
-                        rows, d.in(), d.out(), ws.transposed);
+                        rows, d.in(), d.out(), ws.transposed());
                 l--;
             } else if (st instanceof Stage.Conv c) {
                 Conv2d.backward(ws.matMul(), c, dIn, grad, delta, seen, params, spec.weightOffset(l), spec.biasOffset(l),
@@ -128,7 +128,8 @@ public final class Mlp {
         private final float[] deltaA;
         private final float[] deltaB;
         final float[] cols;
-        final float[] transposed;
+        private final int transposedSize;
+        private float[] transposed;
 
         public Workspace(NetworkSpec spec, int capacity) {
             this(spec, capacity, Dense.matMul());
@@ -158,7 +159,7 @@ public final class Mlp {
             this.deltaA = new float[capacity * spec.maxWidth()];
             this.deltaB = new float[capacity * spec.maxWidth()];
             this.cols = new float[colsSize];
-            this.transposed = new float[weightsSize];
+            this.transposedSize = weightsSize;
         }
 
         public int capacity() {
@@ -175,6 +176,14 @@ public final class Mlp {
 
         int[] argmax(int stage) {
             return argmax[stage];
+        }
+
+        /** The scratch of a dense backward pass's {@code Wᵀ}, made on first use: scoring never needs it. */
+        float[] transposed() {
+            if (transposed == null) {
+                transposed = new float[transposedSize];
+            }
+            return transposed;
         }
 
         /** A delta buffer that is not {@code current}. */

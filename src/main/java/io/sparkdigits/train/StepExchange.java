@@ -141,10 +141,19 @@ public interface StepExchange extends Serializable {
             return step().params();
         }
 
-        /** Leaves the partial with the driver; a re-run task's partial replaces the failed attempt's. */
+        /**
+         * Leaves the partial with the driver; a re-run task's partial replaces the failed attempt's.
+         * The task read the weights, so a step not held here any more was released: its job failed
+         * or was cancelled while this task ran.
+         */
         @Override
         public GradientSum handBack(int partition, GradientSum partial) {
-            step().partials().set(partition, partial);
+            Held h = HELD.get(id);
+            if (h == null) {
+                throw new IllegalStateException("step " + id + " is over (its job failed or was cancelled):"
+                        + " partition " + partition + "'s partial is not wanted");
+            }
+            h.partials().set(partition, partial);
             return null;
         }
 

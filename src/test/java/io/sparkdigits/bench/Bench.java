@@ -111,7 +111,7 @@ public final class Bench {
     private static SparkSession session(String master) {
         String classes = Path.of("target/test-classes").toAbsolutePath() + java.io.File.pathSeparator
                 + Path.of("target/classes").toAbsolutePath();
-        SparkConf conf = new SparkConf(false).setMaster(master).set("spark.ui.enabled", "false")
+        SparkConf conf = new SparkConf().setMaster(master).set("spark.ui.enabled", "false")
                 .set("spark.executor.extraClassPath", classes);
         return SparkSession.builder().config(Main.defaults(conf)).appName("spark-digits bench").getOrCreate();
     }

@@ -143,6 +143,11 @@ class KernelTest {
         Dense.backward(mm, dIn, grad, dOut, in, params, 0, nIn * nOut, rows, nIn, nOut, scratch);
         assertArrayEquals(dInFresh, dIn);
         assertArrayEquals(gradFresh, grad);
+        for (int k = 0; k < nIn; k++) {
+            for (int j = 0; j < nOut; j++) {
+                assertEquals(params[k * nOut + j], scratch[j * nIn + k], "the scratch holds Wᵀ: it was used");
+            }
+        }
     }
 
     /**
