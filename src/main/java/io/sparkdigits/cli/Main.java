@@ -113,7 +113,8 @@ public final class Main {
         if (LocalBinding.isLocal(conf.get("spark.master", null))) {
             // Every job broadcasts its task binary, and a broadcast is written into pieces of this
             // size, allocated whole: 4 MB a step by default for a few kilobytes. A local master's
-            // steps broadcast nothing else (their weights stay in memory), and nobody fetches.
+            // steps broadcast nothing else (their weights stay in memory unless
+            // spark.digits.localWeights is false), and nobody fetches the pieces.
             conf.setIfMissing("spark.broadcast.blockSize", LOCAL_BROADCAST_BLOCK);
         }
         LocalBinding.apply(conf);

@@ -82,8 +82,9 @@ public final class SparkGradients implements GradientSource {
 
     /**
      * The sum of the partials in partition order. With a tree that has levels below the driver,
-     * {@code treeAggregate} merges on the executors, unless they are threads of this JVM, whose
-     * partials the driver sums in memory. Otherwise one job hands each partial to the driver,
+     * {@code treeAggregate} merges on the executors, unless the partials are handed over in
+     * memory (a local master's threads): the driver then sums them itself, holding all P until
+     * the job ends (P x 4 bytes a parameter, where the tree holds a few). Otherwise one job hands each partial to the driver,
      * started by {@code runJob} with {@link Partial}, a named class: Spark's closure cleaner lets
      * such a function by, while for every lambda of a job ({@code mapPartitions}'s,
      * {@code collect}'s) it reads and parses a class file with ASM, about 6 ms a step on local[2]
