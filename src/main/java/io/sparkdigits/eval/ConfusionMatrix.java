@@ -94,7 +94,11 @@ public final class ConfusionMatrix implements Serializable {
 
     /** How many classes {@link #occurs occur}. */
     public int occurring() {
-        return occurringClasses().size();
+        int n = 0;
+        for (int c = 0; c < classes; c++) {
+            n += occurs(c) ? 1 : 0;
+        }
+        return n;
     }
 
     /** The classes that {@link #occurs occur}, in class order. */

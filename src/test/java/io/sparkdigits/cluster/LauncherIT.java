@@ -85,19 +85,24 @@ class LauncherIT {
     }
 
     private String maxNewSize(String jdkJavaOptions, String name) throws Exception {
-        String line = collectorLine(jdkJavaOptions + " -XX:+PrintFlagsFinal", name);
-        String flag = Files.readString(dir.resolve(name + ".log")).lines()
-                .filter(l -> l.matches("\\s*size_t MaxNewSize\\s+=.*")).findFirst().orElse(line);
+        String out = launchedHelp(jdkJavaOptions + " -XX:+PrintFlagsFinal", name);
+        String flag = out.lines().filter(l -> l.matches("\\s*size_t MaxNewSize\\s+=.*")).findFirst().orElse(out);
         return flag.replaceAll(".*=\\s*(\\d+).*", "$1");
     }
 
     private String collectorLine(String jdkJavaOptions, String name) throws Exception {
+        String out = launchedHelp(jdkJavaOptions, name);
+        return out.lines().filter(l -> l.startsWith("[") && l.contains("Using ")).findFirst().orElse(out);
+    }
+
+    /** The output of {@code submit/spark-digits predict --help} run with {@code jdkJavaOptions}, without the start-up cache. */
+    private String launchedHelp(String jdkJavaOptions, String name) throws Exception {
         Path log = dir.resolve(name + ".log");
         Driver.runOk(BASEDIR, log, List.of(BASEDIR.resolve("submit/spark-digits").toString(), "predict", "--help"),
                 Map.of("JDK_JAVA_OPTIONS", jdkJavaOptions, "SPARK_DIGITS_AOT", "0"), Duration.ofMinutes(2));
         String out = Files.readString(log);
         assertTrue(out.contains("Usage: spark-digits predict"), out);
-        return out.lines().filter(l -> l.startsWith("[") && l.contains("Using ")).findFirst().orElse(out);
+        return out;
     }
 
     /**
