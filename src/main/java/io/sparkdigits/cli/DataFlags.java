@@ -1,8 +1,10 @@
 package io.sparkdigits.cli;
 
+import io.sparkdigits.data.BadInputException;
 import io.sparkdigits.data.CsvLayout;
 import io.sparkdigits.data.DigitData;
 import io.sparkdigits.data.InputFormat;
+import io.sparkdigits.data.LabelColumn;
 import io.sparkdigits.ml.InputFrames;
 import io.sparkdigits.nn.Stage;
 import io.sparkdigits.train.TrainJob;
@@ -10,7 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.spark.sql.SparkSession;
 
-/** The input options every data-reading command shares: the format, and for CSV the header and bad rows. */
+/** The input options every data-reading command shares: the format, and for CSV the header, the label's column and bad rows. */
 final class DataFlags {
     private DataFlags() {
     }
@@ -20,12 +22,15 @@ final class DataFlags {
                         + " of Parquet files is parquet, a folder of PNG/JPEG images (in class folders 0, 1, ...) image,"
                         + " else csv)")
                 .value("header", "auto|true|false", "CSV: whether files start with a header line (default auto: detected)")
+                .value("label-column", "first|last|N|NAME", "CSV: the label's column: first (default), last, its number"
+                        + " (1-based) or its name in the header")
                 .value("bad-rows", "fail|skip", "CSV: on a malformed row, stop with its file and line (default), or skip and count");
     }
 
     /** Checks the options' values; throws {@link UsageException}. */
     static void check(Options o) {
         header(o);
+        label(o);
         skipBadRows(o);
         given(o);
     }
@@ -56,9 +61,10 @@ final class DataFlags {
         return (path, partitions, width, classes) -> {
             InputFormat f = format(o, path, spark);
             if (f == InputFormat.CSV) {
-                return DigitData.load(spark, path, new DigitData.Options(header(o), skipBadRows(o), partitions, classes),
-                        width);
+                return DigitData.load(spark, path, new DigitData.Options(header(o), label(o), skipBadRows(o), partitions,
+                        classes), width);
             }
+            csvOnly(o, path, f);
             Stage.Shape s = shape != null ? shape : width > 0 ? Stage.Shape.square(width) : null;
             return InputFrames.load(spark, path, f, width, s, classes, partitions);
         };
@@ -70,6 +76,27 @@ final class DataFlags {
             case "false" -> CsvLayout.Header.NO;
             default -> CsvLayout.Header.AUTO;
         };
+    }
+
+    /** Where a CSV row's label is; {@link LabelColumn#DEFAULT} unless asked. */
+    static LabelColumn label(Options o) {
+        if (!o.has("label-column")) {
+            return LabelColumn.DEFAULT;
+        }
+        String v = o.string("label-column").trim();
+        if (v.isEmpty() || v.matches("0+")) {
+            throw new UsageException("--label-column must be first, last, a column number from 1, or a header's name;"
+                    + " got '" + o.string("label-column") + "'");
+        }
+        return LabelColumn.of(v);
+    }
+
+    /** Refuses {@code --label-column} for an input that is not CSV, whose label is found otherwise. */
+    static void csvOnly(Options o, String path, InputFormat format) {
+        if (o.has("label-column") && format != InputFormat.CSV) {
+            throw new BadInputException(path + ": --label-column is for CSV input; " + format.name().toLowerCase(
+                    java.util.Locale.ROOT) + " input has its label in the column named 'label' (images: the class folder)");
+        }
     }
 
     static boolean skipBadRows(Options o) {

@@ -48,7 +48,8 @@ final class EvaluateCommand implements Command {
         String data = o.string("data");
         CsvEvaluation.Result result = DataFlags.format(o, data, spark) == InputFormat.CSV
                 ? JobDescription.run(spark.sparkContext(), "evaluate", () -> CsvEvaluation.evaluate(spark, predictor,
-                        data, DataFlags.header(o), DataFlags.skipBadRows(o), spark.sparkContext().defaultParallelism()))
+                        data, DataFlags.header(o), DataFlags.label(o), DataFlags.skipBadRows(o),
+                        spark.sparkContext().defaultParallelism()))
                 : cached(o, spark, model, predictor);
         System.out.println("model " + o.string("model") + " (" + model.spec() + ") on " + data);
         System.out.println("read " + data + ": " + result.summary().describe());

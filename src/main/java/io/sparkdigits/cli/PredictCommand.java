@@ -18,10 +18,11 @@ final class PredictCommand implements Command {
 
     @Override
     public Options options() {
-        return OutputFlags.add(DataFlags.add(new Options(name(), "Scores rows with a saved model: CSV rows may carry a label first (one column wider\n"
-                + "than the model's input), Parquet a 'label' column, images a class folder. Writes\n"
-                + "file,row[,label],prediction,confidence[,p0..p(K-1)] per input row, where (file, row) is the input\n"
-                + "file and the 0-based data row in it (0 for an image).")
+        return OutputFlags.add(DataFlags.add(new Options(name(), "Scores rows with a saved model: CSV rows may carry a label (one column wider than\n"
+                + "the model's input; first unless --label-column says otherwise), Parquet a 'label'\n"
+                + "column, images a class folder. Writes file,row[,label],prediction,confidence[,p0..p(K-1)]\n"
+                + "per input row, where (file, row) is the input file and the 0-based data row in it\n"
+                + "(0 for an image).")
                 .required("model", "PATH", "model directory written by train, or a saved spark.ml stage")
                 .required("input", "PATH", "data to score: CSV (a file, folder or glob, plain or .gz), Parquet or an image folder")
                 .required("output", "PATH", "output directory; replaces only an earlier prediction output, atomically")
@@ -51,9 +52,10 @@ final class PredictCommand implements Command {
         Model model = ModelStore.load(o.string("model"), spark.sparkContext().hadoopConfiguration());
         String input = o.string("input");
         InputFormat format = DataFlags.format(o, input, spark);
+        DataFlags.csvOnly(o, input, format);
         BatchScorer.Result result = JobDescription.runIo(spark.sparkContext(), "predict", () -> format == InputFormat.CSV
                 ? BatchScorer.score(spark, model, input, o.string("output"), new BatchScorer.Settings(DataFlags.header(o),
-                        DataFlags.skipBadRows(o), outputFormat(o), o.flag("probabilities")), OutputFlags.overwrite(o))
+                        DataFlags.label(o), DataFlags.skipBadRows(o), outputFormat(o), o.flag("probabilities")), OutputFlags.overwrite(o))
                 : FramePredictions.score(spark, model, input, format, o.string("output"), outputFormat(o),
                         o.flag("probabilities"), OutputFlags.overwrite(o)));
         System.out.println("read " + input + ": " + result.summary().describe());

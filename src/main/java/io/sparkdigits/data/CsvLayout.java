@@ -21,9 +21,13 @@ import org.apache.hadoop.fs.Path;
  * folder or a glob, plain or compressed), which of them start with a header line, and how many
  * columns a row has. Every file's first line is read on the driver: the header is decided per
  * file (split files often keep the header in the first part only), and files of different widths
- * are refused here rather than as a bad row deep inside a job.
+ * are refused here rather than as a bad row deep inside a job. The label's column is found here
+ * too, so a name that no header has is refused before a job starts.
+ *
+ * @param label the 0-based column of the label in a labeled row
  */
-public record CsvLayout(String path, List<String> files, Headers headers, int columns) implements Serializable {
+public record CsvLayout(String path, List<String> files, Headers headers, int columns, int label)
+        implements Serializable {
 
     /** How to decide whether a file's first line is a header. */
     public enum Header { AUTO, YES, NO }
@@ -49,13 +53,15 @@ public record CsvLayout(String path, List<String> files, Headers headers, int co
     }
 
     /** Lists and checks the input and reads every file's first line; every failure is a {@link BadInputException}. */
-    public static CsvLayout inspect(String path, Header header, boolean skipBadRows, Configuration conf) {
+    public static CsvLayout inspect(String path, Header header, LabelColumn label, boolean skipBadRows,
+                                    Configuration conf) {
         List<FileStatus> files = listFiles(path, conf);
         List<String> names = new ArrayList<>();
         Set<String> withHeader = new HashSet<>();
         Set<String> without = new HashSet<>();
         String widthFile = null;
         int columns = -1;
+        NamedLabel named = new NamedLabel(label);
         for (FileStatus f : files) {
             String name = f.getPath().toString();
             String line = firstLine(f.getPath(), conf);
@@ -75,23 +81,70 @@ public record CsvLayout(String path, List<String> files, Headers headers, int co
                         + " columns (a label column in all of them or in none)");
             }
             names.add(name);
-            boolean named = looksLikeHeader(fields);
-            String misplaced = named && header != Header.NO ? misplacedLabel(fields) : null;
+            boolean titled = looksLikeHeader(fields);
+            String misplaced = titled && header != Header.NO && !label.given() ? misplacedLabel(fields) : null;
             if (misplaced != null) {
                 throw new BadInputException(name + ": line 1: " + misplaced);
             }
-            if (header == Header.YES && !named && !skipBadRows) {
+            if (header == Header.YES && !titled && !skipBadRows) {
                 throw new BadInputException(name + ": line 1 is a data row, but --header true takes it for a header"
                         + " (use --header auto to decide per file, or --bad-rows skip to drop it)");
             }
-            boolean has = header == Header.YES || (header == Header.AUTO && named);
+            boolean has = header == Header.YES || (header == Header.AUTO && titled);
             (has ? withHeader : without).add(key(f.getPath()));
+            if (has) {
+                named.see(name, fields);
+            }
         }
         if (names.isEmpty()) {
             throw new BadInputException(path + ": every file is empty");
         }
         Headers headers = withHeader.size() >= without.size() ? new Headers(true, without) : new Headers(false, withHeader);
-        return new CsvLayout(path, names, headers, columns);
+        return new CsvLayout(path, names, headers, columns, labelAt(label, named, path, widthFile, columns));
+    }
+
+    /** The label's 0-based column: by its position, or where the headers put its name. */
+    private static int labelAt(LabelColumn label, NamedLabel named, String path, String widthFile, int columns) {
+        int at = label.byPosition(columns);
+        if (at >= columns) {
+            throw new BadInputException(widthFile + ": --label-column " + label + " is past the last column (rows have "
+                    + columns + ")");
+        }
+        if (at >= 0) {
+            return at;
+        }
+        if (named.at < 0) {
+            throw new BadInputException(path + ": --label-column '" + label + "' names a column, but no file starts"
+                    + " with a header line: give the column's number, or first or last");
+        }
+        return named.at;
+    }
+
+    /** Where the files' header lines put a label column chosen by name; they must all agree. */
+    private static final class NamedLabel {
+        private final LabelColumn label;
+        private int at = -1;
+        private String file;
+
+        NamedLabel(LabelColumn label) {
+            this.label = label;
+        }
+
+        void see(String name, String[] header) {
+            if (label.byPosition(header.length) >= 0) {
+                return;
+            }
+            int here = label.find(header);
+            if (here < 0) {
+                throw new BadInputException(name + ": line 1: no column is named '" + label + "' (--label-column)");
+            }
+            if (at >= 0 && here != at) {
+                throw new BadInputException(name + ": line 1: '" + label + "' is column " + (here + 1) + " here but column "
+                        + (at + 1) + " in " + file + "; the files' columns must be in the same order");
+            }
+            at = here;
+            file = name;
+        }
     }
 
     /**
@@ -125,7 +178,8 @@ public record CsvLayout(String path, List<String> files, Headers headers, int co
         for (int i = 1; i < header.length; i++) {
             if (LABEL_NAMES.contains(name(header[i]))) {
                 return "column " + (i + 1) + " is named '" + unquote(header[i].trim()) + "', but the label is read from"
-                        + " column 1 ('" + unquote(header[0].trim()) + "'): put the label column first";
+                        + " column 1 ('" + unquote(header[0].trim()) + "'): give --label-column " + (i + 1)
+                        + ", or --label-column first if column 1 is the label";
             }
         }
         return null;
@@ -218,7 +272,7 @@ public record CsvLayout(String path, List<String> files, Headers headers, int co
         return new BufferedReader(new InputStreamReader(BadRows.open(file, conf), StandardCharsets.UTF_8));
     }
 
-    private static String unquote(String s) {
+    static String unquote(String s) {
         return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1).trim() : s;
     }
 
@@ -234,7 +288,7 @@ public record CsvLayout(String path, List<String> files, Headers headers, int co
     @Override
     public String toString() {
         return path + " (" + files.size() + " file" + (files.size() == 1 ? "" : "s") + ", "
-                + columns + " columns, " + headerCount() + " with a header)";
+                + columns + " columns, " + headerCount() + " with a header, label in column " + (label + 1) + ")";
     }
 
     /** Convenience for messages: the files as a short list. */

@@ -68,14 +68,20 @@ public final class DigitData {
     }
 
     /**
-     * Options of a load: how to treat the header and bad rows, how to partition, and the number of
-     * classes the labels must fit ({@link Labels#FROM_DATA}: any up to {@link Labels#MAX_CLASSES},
-     * the largest label deciding).
+     * Options of a load: how to treat the header, where the label is, what to do with bad rows, how
+     * to partition, and the number of classes the labels must fit ({@link Labels#FROM_DATA}: any up
+     * to {@link Labels#MAX_CLASSES}, the largest label deciding).
      */
-    public record Options(CsvLayout.Header header, boolean skipBadRows, int partitions, int classes) {
+    public record Options(CsvLayout.Header header, LabelColumn label, boolean skipBadRows, int partitions,
+                          int classes) {
+        /** Label first (or where a header's check finds it wanting), as most callers read. */
+        public Options(CsvLayout.Header header, boolean skipBadRows, int partitions, int classes) {
+            this(header, LabelColumn.DEFAULT, skipBadRows, partitions, classes);
+        }
+
         /** These options with {@code k} classes. */
         public Options withClasses(int k) {
-            return new Options(header, skipBadRows, partitions, k);
+            return new Options(header, label, skipBadRows, partitions, k);
         }
     }
 
@@ -86,11 +92,11 @@ public final class DigitData {
      * @param width expected number of values per row (the model's input), or -1 to take it from the data
      */
     public static DigitData load(SparkSession spark, String path, Options options, int width) {
-        CsvLayout layout = CsvLayout.inspect(path, options.header(), options.skipBadRows(),
+        CsvLayout layout = CsvLayout.inspect(path, options.header(), options.label(), options.skipBadRows(),
                 spark.sparkContext().hadoopConfiguration());
         int values = labeledValues(layout, width);
         int partitions = options.partitions();
-        ShardPacker packer = new ShardPacker(new LineParser(true, values, options.classes()), layout.headers(),
+        ShardPacker packer = new ShardPacker(new LineParser(layout.label(), values, options.classes()), layout.headers(),
                 options.skipBadRows());
         JavaPairRDD<Long, Shard> chunks = CsvFrames.lines(spark, layout, partitions)
                 .mapPartitionsWithIndex((split, it) -> packer.pack(split, it), false)
@@ -127,7 +133,7 @@ public final class DigitData {
         }
         if (width > 0 && values != width) {
             throw new BadInputException(layout.files().get(0) + ": rows have " + values
-                    + " values after the label but the model expects " + width);
+                    + " values besides the label but the model expects " + width);
         }
         return values;
     }

@@ -5,8 +5,8 @@ import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * Parses and validates one CSV line of digit data straight from its UTF-8 bytes: an optional
- * label, then the values. Spark's CSV source turns every field into a String before converting it,
+ * Parses and validates one CSV line of digit data straight from its UTF-8 bytes: the values and,
+ * in one column of its own (the first unless asked otherwise), an optional label. Spark's CSV source turns every field into a String before converting it,
  * which for 785 numeric columns made loading ten times slower than this; digit data needs no
  * quoting rules, so a strict numeric parser does the job. Integers, the common case, are read
  * digit by digit; anything else goes through {@link Float#parseFloat}.
@@ -21,18 +21,28 @@ public final class LineParser implements Serializable {
     /** The smallest side of a square row taken for a picture: 16 x 16 = 256 values. */
     private static final int MIN_PICTURE_SIDE = 16;
 
-    private final boolean labeled;
+    /** The label's 0-based column, or -1 for unlabeled rows. */
+    private final int labelAt;
     private final int values;
     private final int classes;
     private final boolean pixels;
     private int label = -1;
 
+    /** Rows with the label first, or without a label. */
+    public LineParser(boolean labeled, int values, int classes) {
+        this(labeled ? 0 : -1, values, classes);
+    }
+
     /**
+     * @param labelAt the label's 0-based column ({@code 0 .. values}), or -1 for unlabeled rows
      * @param classes labels must be in {@code 0 .. classes - 1}; {@link Labels#FROM_DATA} takes
      *                any of {@link Labels#MAX_CLASSES} classes
      */
-    public LineParser(boolean labeled, int values, int classes) {
-        this.labeled = labeled;
+    public LineParser(int labelAt, int values, int classes) {
+        if (labelAt > values) {
+            throw new IllegalArgumentException("label column " + labelAt + " of a row of " + (values + 1));
+        }
+        this.labelAt = labelAt;
         this.values = values;
         this.classes = classes;
         this.pixels = holdsPixels(values);
@@ -53,7 +63,7 @@ public final class LineParser implements Serializable {
     }
 
     public boolean labeled() {
-        return labeled;
+        return labelAt >= 0;
     }
 
     /** The label of the last line parsed without problem, or -1 for unlabeled data. */
@@ -73,16 +83,15 @@ public final class LineParser implements Serializable {
 
     /** Parses {@code b[from .. to)}. */
     public String parse(byte[] b, int from, int to, float[] out) {
-        int fields = labeled ? values + 1 : values;
-        int first = labeled ? 1 : 0;
+        int fields = labelAt >= 0 ? values + 1 : values;
         int at = from;
         for (int f = 0; f < fields; f++) {
             if (at > to) {
                 return "expected " + fields + " fields but found " + f;
             }
             // Fastest path: a "0," value, four fields in five of an image.
-            if (f >= first && at + 1 < to && b[at] == '0' && b[at + 1] == ',') {
-                out[f - first] = 0f;
+            if (f != labelAt && at + 1 < to && b[at] == '0' && b[at + 1] == ',') {
+                out[slot(f)] = 0f;
                 at += 2;
                 continue;
             }
@@ -100,7 +109,7 @@ public final class LineParser implements Serializable {
             boolean plain = i > at && (i == to || b[i] == ',');
             int end = plain ? i : commaOrEnd(b, i, to);
             String problem;
-            if (labeled && f == 0) {
+            if (f == labelAt) {
                 problem = plain ? checkLabel(v) : readLabel(b, at, end);
             } else {
                 problem = plain ? store(v, f, out) : readValue(b, at, end, f, out);
@@ -116,6 +125,11 @@ public final class LineParser implements Serializable {
         return null;
     }
 
+    /** Where field {@code f} (not the label) goes among the values. */
+    private int slot(int f) {
+        return labelAt >= 0 && f > labelAt ? f - 1 : f;
+    }
+
     private static int commaOrEnd(byte[] b, int from, int to) {
         int i = from;
         while (i < to && b[i] != ',') {
@@ -127,7 +141,7 @@ public final class LineParser implements Serializable {
     private String checkLabel(double v) {
         String problem = Labels.problem(v, classes);
         if (problem != null) {
-            return "column 1: label " + problem;
+            return "column " + (labelAt + 1) + ": label " + problem;
         }
         label = (int) v;
         return null;
@@ -136,12 +150,12 @@ public final class LineParser implements Serializable {
     private String readLabel(byte[] b, int from, int to) {
         String text = text(b, from, to);
         if (text.isEmpty()) {
-            return "column 1: the label is missing";
+            return "column " + (labelAt + 1) + ": the label is missing";
         }
         // 3.0 and 3e0 are class 3, as a DataFrame's double label column holds it; "3f", hex and
         // NUL-padded text, which Double.parseDouble would also take, are not numbers.
         if (!decimal(text)) {
-            return "column 1: label '" + shown(text) + "' is not an integer";
+            return "column " + (labelAt + 1) + ": label '" + shown(text) + "' is not an integer";
         }
         return checkLabel(Double.parseDouble(text));
     }
@@ -153,7 +167,7 @@ public final class LineParser implements Serializable {
         if (pixels && !(v >= 0f && v <= MAX_PIXEL)) {
             return "column " + (field + 1) + ": pixel value " + v + " is " + (v < 0 ? "negative" : "above 255");
         }
-        out[labeled ? field - 1 : field] = v;
+        out[slot(field)] = v;
         return null;
     }
 

@@ -5,6 +5,7 @@ import io.sparkdigits.data.BadRows;
 import io.sparkdigits.data.CsvFrames;
 import io.sparkdigits.data.CsvLayout;
 import io.sparkdigits.data.DigitData;
+import io.sparkdigits.data.LabelColumn;
 import io.sparkdigits.data.LineCursor;
 import io.sparkdigits.data.LineParser;
 import io.sparkdigits.data.LoadSummary;
@@ -42,11 +43,12 @@ public final class CsvEvaluation {
      * @param partitions the fewest splits to read in (Spark cuts large files further)
      */
     public static Result evaluate(SparkSession spark, Predictor predictor, String path, CsvLayout.Header header,
-                                  boolean skipBadRows, int partitions) {
+                                  LabelColumn label, boolean skipBadRows, int partitions) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        CsvLayout layout = CsvLayout.inspect(path, header, skipBadRows, conf);
+        CsvLayout layout = CsvLayout.inspect(path, header, label, skipBadRows, conf);
         NetworkSpec spec = predictor.spec();
-        LineParser parser = new LineParser(true, DigitData.labeledValues(layout, spec.inputSize()), spec.outputSize());
+        LineParser parser = new LineParser(layout.label(), DigitData.labeledValues(layout, spec.inputSize()),
+                spec.outputSize());
         CsvLayout.Headers headers = layout.headers();
         float scale = predictor.scale();
         // The weights are broadcast, not the Predictor: in local mode tasks share a broadcast value

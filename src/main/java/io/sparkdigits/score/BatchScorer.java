@@ -5,6 +5,7 @@ import io.sparkdigits.data.BadInputException;
 import io.sparkdigits.data.BadRows;
 import io.sparkdigits.data.CsvFrames;
 import io.sparkdigits.data.CsvLayout;
+import io.sparkdigits.data.LabelColumn;
 import io.sparkdigits.data.LineCursor;
 import io.sparkdigits.data.LineParser;
 import io.sparkdigits.data.LoadSummary;
@@ -38,8 +39,9 @@ public final class BatchScorer {
     private BatchScorer() {
     }
 
-    /** How to read the input and what to write. */
-    public record Settings(CsvLayout.Header header, boolean skipBadRows, String format, boolean probabilities) {
+    /** How to read the input (a label is looked for only in a row one column wider than the model's input) and what to write. */
+    public record Settings(CsvLayout.Header header, LabelColumn label, boolean skipBadRows, String format,
+                           boolean probabilities) {
     }
 
     /** Rows written, rows dropped as bad ({@code --bad-rows skip}), and what was read. */
@@ -56,7 +58,7 @@ public final class BatchScorer {
     public static Result score(SparkSession spark, Model model, String input, String output, Settings s,
                                boolean overwrite) throws IOException {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        CsvLayout layout = CsvLayout.inspect(input, s.header(), s.skipBadRows(), conf);
+        CsvLayout layout = CsvLayout.inspect(input, s.header(), s.label(), s.skipBadRows(), conf);
         int width = model.spec().inputSize();
         boolean labeled = layout.columns() == width + 1;
         if (!labeled && layout.columns() != width) {
@@ -65,7 +67,7 @@ public final class BatchScorer {
         }
         int partitions = spark.sparkContext().defaultParallelism();
         int classes = model.spec().outputSize();
-        LineParser parser = new LineParser(labeled, width, classes);
+        LineParser parser = new LineParser(labeled ? layout.label() : -1, width, classes);
         CsvLayout.Headers headers = layout.headers();
         // The weights are broadcast, not a Predictor: in local mode tasks share a broadcast value by
         // reference, and a Predictor's scratch buffers must belong to one task.

@@ -83,10 +83,11 @@ public final class TrainJob {
         DigitData load(String path, int partitions, int width, int classes);
     }
 
-    /** The CSV reader with {@code options}' header and bad-row settings. */
+    /** The CSV reader with {@code options}' header, label and bad-row settings. */
     public static Loader csv(SparkSession spark, DigitData.Options options) {
         return (path, partitions, width, classes) -> DigitData.load(spark, path,
-                new DigitData.Options(options.header(), options.skipBadRows(), partitions, classes), width);
+                new DigitData.Options(options.header(), options.label(), options.skipBadRows(), partitions, classes),
+                width);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.sparkdigits.bench;
 import static org.apache.spark.sql.functions.col;
 
 import io.sparkdigits.data.CsvLayout;
+import io.sparkdigits.data.LabelColumn;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -24,7 +25,7 @@ final class MllibPipeline {
 
     /** The CSV as {@code label, p1 .. pN} doubles, nothing computed yet. */
     static Dataset<Row> read(SparkSession spark, String path) {
-        CsvLayout layout = CsvLayout.inspect(path, CsvLayout.Header.AUTO, false, spark.sparkContext().hadoopConfiguration());
+        CsvLayout layout = CsvLayout.inspect(path, CsvLayout.Header.AUTO, LabelColumn.DEFAULT, false, spark.sparkContext().hadoopConfiguration());
         StructType schema = new StructType().add("label", DataTypes.DoubleType);
         for (int i = 1; i < layout.columns(); i++) {
             schema = schema.add("p" + i, DataTypes.DoubleType);

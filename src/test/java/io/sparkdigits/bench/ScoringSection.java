@@ -1,6 +1,7 @@
 package io.sparkdigits.bench;
 
 import io.sparkdigits.data.CsvLayout;
+import io.sparkdigits.data.LabelColumn;
 import io.sparkdigits.model.Model;
 import io.sparkdigits.score.BatchScorer;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ final class ScoringSection implements Section {
         Path dir = ctx.scratch("scoring-ours");
         long start = System.nanoTime();
         long rows = BatchScorer.score(ctx.spark, model, input, dir.resolve("predictions").toString(),
-                new BatchScorer.Settings(CsvLayout.Header.AUTO, false, "csv", false)).rows();
+                new BatchScorer.Settings(CsvLayout.Header.AUTO, LabelColumn.DEFAULT, false, "csv", false)).rows();
         double seconds = (System.nanoTime() - start) / 1e9;
         BenchContext.deleteTree(dir);
         return new Scored(rows, seconds);

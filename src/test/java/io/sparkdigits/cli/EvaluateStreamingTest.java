@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sparkdigits.data.CsvFrames;
 import io.sparkdigits.data.CsvLayout;
+import io.sparkdigits.data.LabelColumn;
 import io.sparkdigits.data.DigitData;
 import io.sparkdigits.eval.CsvEvaluation;
 import io.sparkdigits.eval.EvaluationReport;
@@ -82,7 +83,7 @@ class EvaluateStreamingTest {
     }
 
     private static CsvEvaluation.Result streamed(String path, int partitions) {
-        return CsvEvaluation.evaluate(SparkSessionExtension.spark(), predictor, path, CsvLayout.Header.AUTO, false,
+        return CsvEvaluation.evaluate(SparkSessionExtension.spark(), predictor, path, CsvLayout.Header.AUTO, LabelColumn.DEFAULT, false,
                 partitions);
     }
 
@@ -90,7 +91,7 @@ class EvaluateStreamingTest {
     void streamingGivesTheCachedReportOnManyFilesAndSplits() {
         SparkSession spark = SparkSessionExtension.spark();
         String glob = dir.resolve("parts").resolve("part-*").toString();
-        DigitData data = DigitData.load(spark, glob, new DigitData.Options(CsvLayout.Header.AUTO, false, 2, 10), 784);
+        DigitData data = DigitData.load(spark, glob, new DigitData.Options(CsvLayout.Header.AUTO, LabelColumn.DEFAULT, false, 2, 10), 784);
         EvaluationReport cached;
         try {
             cached = Evaluator.evaluate(data.shards(), predictor, Evaluator.ALL_ROWS);
@@ -98,7 +99,7 @@ class EvaluateStreamingTest {
             data.release();
         }
         int splits = smallSplits(() -> CsvFrames.lines(spark,
-                CsvLayout.inspect(glob, CsvLayout.Header.AUTO, false, new Configuration()), 7).getNumPartitions());
+                CsvLayout.inspect(glob, CsvLayout.Header.AUTO, LabelColumn.DEFAULT, false, new Configuration()), 7).getNumPartitions());
         assertTrue(splits >= 5, splits + " partitions");
         for (int partitions : new int[] {2, 7}) {
             CsvEvaluation.Result s = smallSplits(() -> streamed(glob, partitions));

@@ -38,7 +38,7 @@ class CsvLayoutTest {
         Files.write(dir.resolve("a.csv"), List.of("label,x1,x2", "1,2,3"));
         Files.write(dir.resolve("b c.csv"), List.of("4,5,6"));
         Files.write(dir.resolve("d.csv"), List.of("", "label,x1,x2", "7,8,9"));
-        CsvLayout layout = CsvLayout.inspect(dir.toString(), CsvLayout.Header.AUTO, false, new Configuration());
+        CsvLayout layout = CsvLayout.inspect(dir.toString(), CsvLayout.Header.AUTO, LabelColumn.DEFAULT, false, new Configuration());
         assertEquals(3, layout.files().size());
         assertEquals(2, layout.headerCount());
         assertEquals(3, layout.columns());
@@ -57,11 +57,11 @@ class CsvLayoutTest {
         Files.write(dir.resolve("a.csv"), List.of("label,x1", "1,2"));
         Files.write(dir.resolve("b.csv"), List.of("3,4"));
         Configuration conf = new Configuration();
-        assertEquals(0, CsvLayout.inspect(dir.toString(), CsvLayout.Header.NO, false, conf).headerCount());
+        assertEquals(0, CsvLayout.inspect(dir.toString(), CsvLayout.Header.NO, LabelColumn.DEFAULT, false, conf).headerCount());
         BadInputException e = assertThrows(BadInputException.class,
-                () -> CsvLayout.inspect(dir.toString(), CsvLayout.Header.YES, false, conf));
+                () -> CsvLayout.inspect(dir.toString(), CsvLayout.Header.YES, LabelColumn.DEFAULT, false, conf));
         assertTrue(e.getMessage().contains("b.csv: line 1 is a data row"), e.getMessage());
-        assertTrue(CsvLayout.inspect(dir.toString(), CsvLayout.Header.YES, true, conf).allHeaders());
+        assertTrue(CsvLayout.inspect(dir.toString(), CsvLayout.Header.YES, LabelColumn.DEFAULT, true, conf).allHeaders());
     }
 
     @Test
@@ -74,11 +74,44 @@ class CsvLayoutTest {
         Files.write(dir.resolve("b.csv"), List.of("x1,x2,class", "4,5,1"));
         Configuration conf = new Configuration();
         BadInputException e = assertThrows(BadInputException.class,
-                () -> CsvLayout.inspect(dir.toString(), CsvLayout.Header.AUTO, false, conf));
+                () -> CsvLayout.inspect(dir.toString(), CsvLayout.Header.AUTO, LabelColumn.DEFAULT, false, conf));
         assertTrue(e.getMessage().endsWith("b.csv: line 1: column 3 is named 'class', but the label is read from"
-                + " column 1 ('x1'): put the label column first"), e.getMessage());
-        assertEquals(0, CsvLayout.inspect(dir.toString(), CsvLayout.Header.NO, true, conf).headerCount(),
+                + " column 1 ('x1'): give --label-column 3, or --label-column first if column 1 is the label"),
+                e.getMessage());
+        assertEquals(2, CsvLayout.inspect(dir.toString(), CsvLayout.Header.AUTO, LabelColumn.of("3"), false, conf).label());
+        assertEquals(0, CsvLayout.inspect(dir.toString(), CsvLayout.Header.AUTO, LabelColumn.of("first"), false, conf)
+                .label(), "a column the user chose is not questioned");
+        assertEquals(0, CsvLayout.inspect(dir.toString(), CsvLayout.Header.NO, LabelColumn.DEFAULT, true, conf).headerCount(),
                 "--header false reads the line as data, whatever it says");
+    }
+
+    private CsvLayout inspect(String label) {
+        return CsvLayout.inspect(dir.toString(), CsvLayout.Header.AUTO, LabelColumn.of(label), false, new Configuration());
+    }
+
+    private String refused(String label) {
+        return assertThrows(BadInputException.class, () -> inspect(label)).getMessage();
+    }
+
+    @Test
+    void theLabelColumnIsFoundByPositionOrByName() throws IOException {
+        Files.write(dir.resolve("a.csv"), List.of("x1,Kind,x2,x3", "1,2,3,4"));
+        Files.write(dir.resolve("b.csv"), List.of("5,6,7,8"));
+        assertEquals(0, inspect("first").label());
+        assertEquals(3, inspect("LAST").label());
+        assertEquals(2, inspect("3").label());
+        assertEquals(1, inspect("Kind").label());
+        assertEquals(1, inspect("kind").label(), "the only name that matches without case");
+        assertTrue(refused("5").endsWith("a.csv: --label-column 5 is past the last column (rows have 4)"), refused("5"));
+        assertTrue(refused("class").endsWith("a.csv: line 1: no column is named 'class' (--label-column)"));
+        Files.write(dir.resolve("c.csv"), List.of("Kind,x1,x2,x3", "1,2,3,4"));
+        assertTrue(refused("Kind").endsWith("c.csv: line 1: 'Kind' is column 1 here but column 2 in "
+                + dir.resolve("a.csv").toUri().toString().replace("file:///", "file:/") + "; the files' columns must be"
+                + " in the same order"), refused("Kind"));
+        Files.delete(dir.resolve("a.csv"));
+        Files.delete(dir.resolve("c.csv"));
+        assertTrue(refused("Kind").endsWith(": --label-column 'Kind' names a column, but no file starts with a header"
+                + " line: give the column's number, or first or last"), refused("Kind"));
     }
 
     @Test
@@ -86,7 +119,7 @@ class CsvLayoutTest {
         Files.write(dir.resolve("a.csv"), List.of("1,2,3"));
         Files.write(dir.resolve("b.csv"), List.of("1,2"));
         BadInputException e = assertThrows(BadInputException.class,
-                () -> CsvLayout.inspect(dir.toString(), CsvLayout.Header.AUTO, false, new Configuration()));
+                () -> CsvLayout.inspect(dir.toString(), CsvLayout.Header.AUTO, LabelColumn.DEFAULT, false, new Configuration()));
         assertTrue(e.getMessage().contains("a.csv has 3 columns") && e.getMessage().contains("b.csv has 2"),
                 e.getMessage());
     }

@@ -52,6 +52,28 @@ class LineParserTest {
         assertEquals("expected 3 fields but found 4", parse(unlabeled, "0,0,0,0"));
     }
 
+    /** A label in another column is taken out of the values wherever it is, also when it is 0. */
+    @Test
+    void theLabelMayBeInAnyColumn() {
+        LineParser last = new LineParser(3, 3, 10);
+        assertNull(parse(last, "0,128,255,7"));
+        assertEquals(7, last.label());
+        assertArrayEquals(new float[] {0, 128, 255}, out);
+        LineParser second = new LineParser(1, 3, 10);
+        assertNull(parse(second, "5,0,0,9"));
+        assertEquals(0, second.label(), "the \"0,\" path must not take the label for a value");
+        assertArrayEquals(new float[] {5, 0, 9}, out);
+        assertNull(parse(second, "0,4,0.5,0"));
+        assertEquals(4, second.label());
+        assertArrayEquals(new float[] {0, 0.5f, 0}, out);
+        assertEquals("column 4: label 1.5 is not an integer", parse(last, "1,2,3,1.5"));
+        assertEquals("column 4: label 'x' is not an integer", parse(last, "1,2,3,x"));
+        assertEquals("column 2: label 12 is outside 0..9", parse(second, "1,12,3,4"));
+        assertEquals("column 4: the label is missing", parse(last, "1,2,3,"));
+        assertEquals("column 1: value 'x' is not a number", parse(last, "x,2,3,4"));
+        assertEquals("expected 4 fields but found 3", parse(last, "1,2,3"));
+    }
+
     @Test
     void namesWhatIsWrong() {
         assertEquals("expected 4 fields but found 2", parse(labeled, "1,2"));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkdigits.data.CsvLayout;
+import io.sparkdigits.data.LabelColumn;
 import io.sparkdigits.model.Model;
 import io.sparkdigits.nn.Activation;
 import io.sparkdigits.nn.Init;
@@ -65,7 +66,7 @@ class RowKeysTest {
             Model model = new Model(spec, Init.initialize(spec, 3), 1f / 255f, Map.of(), Map.of());
             Path out = dir.resolve("pred");
             BatchScorer.Result r = BatchScorer.score(spark, model, dir.resolve("*.csv").toString(), out.toString(),
-                    new BatchScorer.Settings(CsvLayout.Header.AUTO, false, "csv", false));
+                    new BatchScorer.Settings(CsvLayout.Header.AUTO, LabelColumn.DEFAULT, false, "csv", false));
             assertEquals(770, r.rows());
             List<Row> rows = spark.read().option("header", "true").option("inferSchema", "true")
                     .csv(out.toString()).collectAsList();
