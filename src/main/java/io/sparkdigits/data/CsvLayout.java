@@ -24,9 +24,10 @@ import org.apache.hadoop.fs.Path;
  * are refused here rather than as a bad row deep inside a job. The label's column is found here
  * too, so a name that no header has is refused before a job starts.
  *
- * @param label the 0-based column of the label in a labeled row
+ * @param lengths the files' lengths in bytes, in the order of {@code files}
+ * @param label   the 0-based column of the label in a labeled row
  */
-public record CsvLayout(String path, List<String> files, Headers headers, int columns, int label)
+public record CsvLayout(String path, List<String> files, List<Long> lengths, Headers headers, int columns, int label)
         implements Serializable {
 
     /** How to decide whether a file's first line is a header. */
@@ -50,6 +51,7 @@ public record CsvLayout(String path, List<String> files, Headers headers, int co
     /** Defensive copy keeps the record immutable. */
     public CsvLayout {
         files = List.copyOf(files);
+        lengths = List.copyOf(lengths);
     }
 
     /** Lists and checks the input and reads every file's first line; every failure is a {@link BadInputException}. */
@@ -57,6 +59,7 @@ public record CsvLayout(String path, List<String> files, Headers headers, int co
                                     Configuration conf) {
         List<FileStatus> files = listFiles(path, conf);
         List<String> names = new ArrayList<>();
+        List<Long> lengths = new ArrayList<>();
         Set<String> withHeader = new HashSet<>();
         Set<String> without = new HashSet<>();
         String widthFile = null;
@@ -81,6 +84,7 @@ public record CsvLayout(String path, List<String> files, Headers headers, int co
                         + " columns (a label column in all of them or in none)");
             }
             names.add(name);
+            lengths.add(f.getLen());
             boolean titled = looksLikeHeader(fields);
             String misplaced = titled && header != Header.NO && !label.given() ? misplacedLabel(fields) : null;
             if (misplaced != null) {
@@ -100,7 +104,7 @@ public record CsvLayout(String path, List<String> files, Headers headers, int co
             throw new BadInputException(path + ": every file is empty");
         }
         Headers headers = withHeader.size() >= without.size() ? new Headers(true, without) : new Headers(false, withHeader);
-        return new CsvLayout(path, names, headers, columns, labelAt(label, named, path, widthFile, columns));
+        return new CsvLayout(path, names, lengths, headers, columns, labelAt(label, named, path, widthFile, columns));
     }
 
     /** The label's 0-based column: by its position, or where the headers put its name. */

@@ -1,0 +1,148 @@
+package io.sparkdigits.data;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.mapreduce.TaskAttemptID;
+import org.apache.hadoop.mapreduce.lib.input.FileSplit;
+import org.apache.hadoop.mapreduce.lib.input.LineRecordReader;
+import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
+import org.apache.hadoop.io.Text;
+import org.apache.spark.Partition;
+import org.apache.spark.SparkContext;
+import org.apache.spark.TaskContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
+import org.apache.spark.util.SerializableConfiguration;
+import scala.collection.AbstractIterator;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag$;
+
+/**
+ * The lines of planned {@link FileSlices} as rows of ({@link CsvFrames#LINE}, {@link CsvFrames#FILE},
+ * {@link CsvFrames#BLOCK}), the file named as Spark's {@code _metadata.file_path} names it and the
+ * block being the slice's first byte. Lines are cut as Spark's text source cuts them (Hadoop's
+ * line reader: {@code \n}, {@code \r\n} or {@code \r}; a slice starting mid-file skips to the
+ * next line start and finishes the line it ends in; compressed files are read whole).
+ *
+ * <p>One row object is reused and its line points into the reader's buffer: a consumer must use
+ * a row before asking for the next, as it must with Spark's own scans.
+ */
+final class LineRDD extends RDD<InternalRow> {
+    private static final long serialVersionUID = 1L;
+
+    private final Task[] tasks;
+    private final Broadcast<SerializableConfiguration> conf;
+
+    /** One task's slices and the hosts that hold most of their bytes. */
+    record Task(int index, List<FileSlices.Slice> slices, List<String> hosts) implements Partition {
+        @Override
+        public int hashCode() {
+            return index;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return this == o;
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    LineRDD(SparkContext sc, List<Task> tasks, Broadcast<SerializableConfiguration> conf) {
+        super(sc, (scala.collection.immutable.Seq) scala.collection.immutable.Nil$.MODULE$,
+                ClassTag$.MODULE$.apply(InternalRow.class));
+        this.tasks = tasks.toArray(Task[]::new);
+        this.conf = conf;
+    }
+
+    @Override
+    public Partition[] getPartitions() {
+        return tasks.clone();
+    }
+
+    @Override
+    public scala.collection.immutable.Seq<String> getPreferredLocations(Partition split) {
+        return CollectionConverters.asScala(((Task) split).hosts()).toList();
+    }
+
+    @Override
+    public scala.collection.Iterator<InternalRow> compute(Partition split, TaskContext context) {
+        Lines lines = new Lines(((Task) split).slices(), conf.value().value());
+        context.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> lines.close());
+        return lines;
+    }
+
+    /** Walks the slices one after the other, one reader open at a time. */
+    private static final class Lines extends AbstractIterator<InternalRow> {
+        private final List<FileSlices.Slice> slices;
+        private final org.apache.hadoop.conf.Configuration hadoop;
+        private final Object[] values = new Object[3];
+        private final GenericInternalRow row = new GenericInternalRow(values);
+        private int next;
+        private LineRecordReader reader;
+        private boolean ready;
+
+        Lines(List<FileSlices.Slice> slices, org.apache.hadoop.conf.Configuration hadoop) {
+            this.slices = slices;
+            this.hadoop = hadoop;
+        }
+
+        @Override
+        public boolean hasNext() {
+            try {
+                while (!ready) {
+                    if (reader != null && reader.nextKeyValue()) {
+                        ready = true;
+                    } else if (!open()) {
+                        return false;
+                    }
+                }
+                return true;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public InternalRow next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+            }
+            ready = false;
+            Text line = reader.getCurrentValue();
+            values[CsvFrames.LINE] = UTF8String.fromBytes(line.getBytes(), 0, line.getLength());
+            return row;
+        }
+
+        /** Closes the reader of the last slice and opens the next one's; false when none is left. */
+        private boolean open() throws IOException {
+            close();
+            if (next == slices.size()) {
+                return false;
+            }
+            FileSlices.Slice s = slices.get(next++);
+            Path path = CsvLayout.fromSparkName(s.file());
+            reader = new LineRecordReader();
+            reader.initialize(new FileSplit(path, s.start(), s.length(), new String[0]),
+                    new TaskAttemptContextImpl(hadoop, new TaskAttemptID()));
+            values[CsvFrames.FILE] = UTF8String.fromString(s.file());
+            values[CsvFrames.BLOCK] = s.start();
+            return true;
+        }
+
+        void close() {
+            if (reader != null) {
+                try {
+                    reader.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                reader = null;
+            }
+        }
+    }
+}
