@@ -67,14 +67,21 @@ public final class CsvFrames {
         return new LineRDD(sc, tasks, SerializableConfiguration.broadcast(sc, conf)).toJavaRDD();
     }
 
-    /** The hosts that hold most of a task's bytes, for locality on a cluster; none for local files. */
+    /**
+     * The HDFS hosts that hold most of a task's bytes, for locality on a cluster. Other file systems
+     * give none: local files are everywhere, and an object store would answer a request per file
+     * with made-up hosts.
+     */
     private static List<String> hosts(List<FileSlices.Slice> slices, Configuration conf) {
         Map<String, Long> bytes = new HashMap<>();
         try {
             for (FileSlices.Slice s : slices) {
                 Path p = CsvLayout.fromSparkName(s.file());
                 FileSystem fs = p.getFileSystem(conf);
-                for (BlockLocation b : fs.getFileBlockLocations(fs.getFileStatus(p), s.start(), s.length())) {
+                if (!"hdfs".equals(fs.getScheme())) {
+                    continue;
+                }
+                for (BlockLocation b : fs.getFileBlockLocations(p, s.start(), s.length())) {
                     long from = Math.max(b.getOffset(), s.start());
                     long to = Math.min(b.getOffset() + b.getLength(), s.start() + s.length());
                     for (String host : b.getHosts()) {

@@ -121,7 +121,7 @@ class BadInputTest {
                 "--hidden", "4", "--epochs", "1");
         assertEquals(0, t.code(), t.toString());
         assertRejected(Cli.run(SparkSessionExtension.spark(), "evaluate", "--model", m.toString(), "--data",
-                TestData.TEST.toString()), "784 values after the label but the model expects 3");
+                TestData.TEST.toString()), "784 values besides the label but the model expects 3");
         assertRejected(Cli.run(SparkSessionExtension.spark(), "predict", "--model", m.toString(), "--input",
                 TestData.TEST.toString(), "--output", dir.resolve("p").toString()),
                 "rows have 785 columns but the model takes 3 values");

@@ -123,18 +123,23 @@ class DigitDataTest {
         }
     }
 
+    /**
+     * The splits follow the partitions asked for, not the session's own split settings: a user's
+     * {@code spark.sql.files.maxPartitionBytes} must not change the shards, and so the model.
+     */
     @Test
-    void loadingLeavesTheSessionSettingsAsTheyWere() {
+    void theSessionsSplitSizeDoesNotChangeTheShards() {
         var conf = SparkSessionExtension.spark().conf();
-        conf.set("spark.sql.files.maxPartitionBytes", "1234567");
-        assertFalse(conf.contains("spark.sql.files.minPartitionNum"));
-        DigitData data = load(TestData.TRAIN.toString(), CsvLayout.Header.AUTO, 3);
+        DigitData plain = load(TestData.TRAIN.toString(), CsvLayout.Header.AUTO, 3);
+        conf.set("spark.sql.files.maxPartitionBytes", "12345");
+        DigitData small = load(TestData.TRAIN.toString(), CsvLayout.Header.AUTO, 3);
         try {
-            assertEquals(3, data.partitions());
-            assertEquals("1234567", conf.get("spark.sql.files.maxPartitionBytes"));
-            assertFalse(conf.contains("spark.sql.files.minPartitionNum"), "a setting the caller never made stays unset");
+            assertEquals(3, small.partitions());
+            assertArrayEquals(plain.shards().map(s -> s.labels()).collect().toArray(),
+                    small.shards().map(s -> s.labels()).collect().toArray());
         } finally {
-            data.release();
+            plain.release();
+            small.release();
             conf.unset("spark.sql.files.maxPartitionBytes");
         }
     }
