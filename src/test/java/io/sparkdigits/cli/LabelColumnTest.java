@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,9 +88,9 @@ class LabelColumnTest {
         Path lastTest = write("last-test.csv", test, l -> moved(l, 5));
         assertArrayEquals(first, train(write("last.csv", train, l -> moved(l, 5)), lastTest, "last",
                 "--label-column", "last"));
-        List<String> header = List.of("a,b,class,c,d,e");
-        assertArrayEquals(first, train(write("named.csv", moved(train, 2), l -> concat(header, l)),
-                write("named-test.csv", moved(test, 2), l -> concat(header, l)), "named", "--label-column", "class"));
+        UnaryOperator<List<String>> header = l -> Stream.concat(Stream.of("a,b,class,c,d,e"), l.stream()).toList();
+        assertArrayEquals(first, train(write("named.csv", moved(train, 2), header),
+                write("named-test.csv", moved(test, 2), header), "named", "--label-column", "class"));
         assertArrayEquals(first, train(write("third.csv", moved(train, 2), l -> l), write("third-test.csv",
                 moved(test, 2), l -> l), "third", "--label-column", "3"));
 
@@ -109,12 +110,6 @@ class LabelColumnTest {
         }
         assertEquals(test.stream().map(l -> l.split(",")[0]).sorted().toList(), labels.stream().sorted().toList(),
                 "every row's label column holds its own class");
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
     }
 
     @Test
