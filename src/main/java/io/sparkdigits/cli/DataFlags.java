@@ -6,10 +6,12 @@ import io.sparkdigits.data.DigitData;
 import io.sparkdigits.data.InputFormat;
 import io.sparkdigits.data.LabelColumn;
 import io.sparkdigits.ml.InputFrames;
+import io.sparkdigits.model.Model;
 import io.sparkdigits.nn.Stage;
 import io.sparkdigits.train.TrainJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /** The input options every data-reading command shares: the format, and for CSV the header, the label's column and bad rows. */
@@ -55,16 +57,16 @@ final class DataFlags {
 
     /**
      * Reads a data path of the command into cached shards, in its format, with labels in
-     * {@code 0 .. classes - 1}; images must be of {@code shape} if given, else of the width asked for.
+     * {@code 0 .. classes - 1} (a CSV's in column {@code label}); images must be of {@code shape}
+     * if given, else of the width asked for.
      */
-    static TrainJob.Loader loader(Options o, SparkSession spark, Stage.Shape shape) {
+    static TrainJob.Loader loader(Options o, SparkSession spark, Stage.Shape shape, LabelColumn label) {
         return (path, partitions, width, classes) -> {
             InputFormat f = format(o, path, spark);
             if (f == InputFormat.CSV) {
-                return DigitData.load(spark, path, new DigitData.Options(header(o), label(o), skipBadRows(o), partitions,
+                return DigitData.load(spark, path, new DigitData.Options(header(o), label, skipBadRows(o), partitions,
                         classes), width);
             }
-            csvOnly(o, path, f);
             Stage.Shape s = shape != null ? shape : width > 0 ? Stage.Shape.square(width) : null;
             return InputFrames.load(spark, path, f, width, s, classes, partitions);
         };
@@ -84,19 +86,49 @@ final class DataFlags {
             return LabelColumn.DEFAULT;
         }
         String v = o.string("label-column").trim();
-        if (v.isEmpty() || v.matches("0+")) {
+        if (v.isEmpty() || v.matches("[+-]?[0-9]+") && !v.matches("0*[1-9][0-9]{0,8}")) {
             throw new UsageException("--label-column must be first, last, a column number from 1, or a header's name;"
                     + " got '" + o.string("label-column") + "'");
         }
         return LabelColumn.of(v);
     }
 
-    /** Refuses {@code --label-column} for an input that is not CSV, whose label is found otherwise. */
-    static void csvOnly(Options o, String path, InputFormat format) {
-        if (o.has("label-column") && format != InputFormat.CSV) {
-            throw new BadInputException(path + ": --label-column is for CSV input; " + format.name().toLowerCase(
-                    java.util.Locale.ROOT) + " input has its label in the column named 'label' (images: the class folder)");
+    /**
+     * Where a CSV row's label is for a command that scores with {@code model}: as asked, else where
+     * the model's training CSV had it (said on stderr when that is not the first column), so a
+     * model trained with {@code --label-column last} reads its test files the same way.
+     */
+    static LabelColumn label(Options o, Model model) {
+        if (o.has("label-column")) {
+            return label(o);
         }
+        if (model.info().get("data") instanceof Map<?, ?> data && data.get(TrainJob.LABEL_COLUMN) instanceof Number n
+                && n.intValue() > 1) {
+            System.err.println("CSV labels are read from column " + n + ", as in the model's training data"
+                    + " (--label-column to choose another)");
+            return LabelColumn.of(Integer.toString(n.intValue()));
+        }
+        return LabelColumn.DEFAULT;
+    }
+
+    /**
+     * Refuses {@code --label-column} when none of {@code paths} (null: not given) is CSV: other
+     * inputs find their label otherwise.
+     */
+    static void csvOnly(Options o, SparkSession spark, String... paths) {
+        if (!o.has("label-column")) {
+            return;
+        }
+        String first = null;
+        for (String p : paths) {
+            if (p != null && format(o, p, spark) == InputFormat.CSV) {
+                return;
+            }
+            first = first != null ? first : p;
+        }
+        InputFormat f = format(o, first, spark);
+        throw new BadInputException(first + ": --label-column is for CSV input; " + (f == InputFormat.IMAGE
+                ? "an image's label is its class folder" : "Parquet's label is the column named 'label'"));
     }
 
     static boolean skipBadRows(Options o) {

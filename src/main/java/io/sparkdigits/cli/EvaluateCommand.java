@@ -3,6 +3,7 @@ package io.sparkdigits.cli;
 import io.sparkdigits.data.DigitData;
 import io.sparkdigits.data.InputFormat;
 import io.sparkdigits.data.JobDescription;
+import io.sparkdigits.data.LabelColumn;
 import io.sparkdigits.eval.CsvEvaluation;
 import io.sparkdigits.eval.EvaluationReport;
 import io.sparkdigits.eval.Evaluator;
@@ -46,9 +47,10 @@ final class EvaluateCommand implements Command {
         Model model = ModelStore.load(o.string("model"), conf);
         Predictor predictor = new Predictor(model.spec(), model.params(), model.inputScale());
         String data = o.string("data");
+        DataFlags.csvOnly(o, spark, data);
         CsvEvaluation.Result result = DataFlags.format(o, data, spark) == InputFormat.CSV
                 ? JobDescription.run(spark.sparkContext(), "evaluate", () -> CsvEvaluation.evaluate(spark, predictor,
-                        data, DataFlags.header(o), DataFlags.label(o), DataFlags.skipBadRows(o),
+                        data, DataFlags.header(o), DataFlags.label(o, model), DataFlags.skipBadRows(o),
                         spark.sparkContext().defaultParallelism()))
                 : cached(o, spark, model, predictor);
         System.out.println("model " + o.string("model") + " (" + model.spec() + ") on " + data);
@@ -69,7 +71,7 @@ final class EvaluateCommand implements Command {
      * through a DataFrame, not as lines with a file and an offset, so the CSV streaming does not apply.
      */
     private static CsvEvaluation.Result cached(Options o, SparkSession spark, Model model, Predictor predictor) {
-        DigitData data = DataFlags.loader(o, spark, InputFrames.shape(model.spec()))
+        DigitData data = DataFlags.loader(o, spark, InputFrames.shape(model.spec()), LabelColumn.DEFAULT)
                 .load(o.string("data"), spark.sparkContext().defaultParallelism(), model.spec().inputSize(),
                         model.spec().outputSize());
         try {

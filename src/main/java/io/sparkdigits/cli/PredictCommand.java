@@ -52,10 +52,10 @@ final class PredictCommand implements Command {
         Model model = ModelStore.load(o.string("model"), spark.sparkContext().hadoopConfiguration());
         String input = o.string("input");
         InputFormat format = DataFlags.format(o, input, spark);
-        DataFlags.csvOnly(o, input, format);
+        DataFlags.csvOnly(o, spark, input);
         BatchScorer.Result result = JobDescription.runIo(spark.sparkContext(), "predict", () -> format == InputFormat.CSV
                 ? BatchScorer.score(spark, model, input, o.string("output"), new BatchScorer.Settings(DataFlags.header(o),
-                        DataFlags.label(o), DataFlags.skipBadRows(o), outputFormat(o), o.flag("probabilities")), OutputFlags.overwrite(o))
+                        DataFlags.label(o, model), DataFlags.skipBadRows(o), outputFormat(o), o.flag("probabilities")), OutputFlags.overwrite(o))
                 : FramePredictions.score(spark, model, input, format, o.string("output"), outputFormat(o),
                         o.flag("probabilities"), OutputFlags.overwrite(o)));
         System.out.println("read " + input + ": " + result.summary().describe());

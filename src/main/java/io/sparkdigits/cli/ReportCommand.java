@@ -44,8 +44,9 @@ final class ReportCommand implements Command {
     public int run(Options o, SparkSession spark) throws Exception {
         var conf = spark.sparkContext().hadoopConfiguration();
         Model model = ModelStore.load(o.string("model"), conf);
+        DataFlags.csvOnly(o, spark, o.string("data"));
         write(spark, model, o.string("model"), o.string("data"),
-                DataFlags.loader(o, spark, InputFrames.shape(model.spec())),
+                DataFlags.loader(o, spark, InputFrames.shape(model.spec()), DataFlags.label(o, model)),
                 o.string("output"), OutputFlags.overwrite(o), o.integer("mistakes", Reports.DEFAULT_MISTAKES, 0, 1024),
                 o.integer("correct", Reports.DEFAULT_CORRECT, 0, 1024));
         return 0;

@@ -242,7 +242,8 @@ final class TrainCommand implements Command {
                 o.integer("checkpoint-every", 0, 0, 1_000_000), o.flag("resume"), OutputFlags.overwrite(o),
                 o.string("validation-data"));
         int classes = classes(o);
-        TrainJob.Loader data = DataFlags.loader(o, spark, null);
+        DataFlags.csvOnly(o, spark, paths.train(), paths.test(), paths.validation());
+        TrainJob.Loader data = DataFlags.loader(o, spark, null, DataFlags.label(o));
         MetricsFile metrics = o.has("metrics")
                 ? MetricsFile.open(Path.of(o.string("metrics")), o.integer("metrics-every", 0, 1, 1_000_000)) : null;
         TrainJob.Monitor monitor = new TrainJob.Monitor(new ProgressLine(System.err, ProgressLine.onTerminal()), metrics);
@@ -251,7 +252,7 @@ final class TrainCommand implements Command {
         if (o.has("report")) {
             String on = o.string("test", o.string("train"));
             ReportCommand.write(spark, trained, model, on,
-                    DataFlags.loader(o, spark, InputFrames.shape(trained.spec())), o.string("report"),
+                    DataFlags.loader(o, spark, InputFrames.shape(trained.spec()), DataFlags.label(o)), o.string("report"),
                     OutputFlags.overwrite(o), Reports.DEFAULT_MISTAKES, Reports.DEFAULT_CORRECT);
         }
         return 0;

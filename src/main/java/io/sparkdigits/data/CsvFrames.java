@@ -1,7 +1,6 @@
 package io.sparkdigits.data;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -60,41 +59,53 @@ public final class CsvFrames {
                     codec == null || codec instanceof SplittableCompressionCodec));
         }
         long openCost = JavaUtils.byteStringAsBytes(spark.conf().get(OPEN_COST, "4m"));
+        Map<String, BlockLocation[]> blocks = new HashMap<>();
         List<LineRDD.Task> tasks = new ArrayList<>();
         for (List<FileSlices.Slice> group : FileSlices.plan(files, Math.max(1, partitions), openCost)) {
-            tasks.add(new LineRDD.Task(tasks.size(), List.copyOf(group), hosts(group, conf)));
+            tasks.add(new LineRDD.Task(tasks.size(), List.copyOf(group), hosts(group, blocks, conf)));
         }
-        return new LineRDD(sc, tasks, SerializableConfiguration.broadcast(sc, conf)).toJavaRDD();
+        // A copy: on a local master the tasks would share the driver's live configuration.
+        return new LineRDD(sc, tasks, SerializableConfiguration.broadcast(sc, new Configuration(conf))).toJavaRDD();
     }
 
     /**
-     * The HDFS hosts that hold most of a task's bytes, for locality on a cluster. Other file systems
-     * give none: local files are everywhere, and an object store would answer a request per file
-     * with made-up hosts.
+     * The HDFS hosts that hold most of a task's bytes, for locality on a cluster; a file's blocks
+     * are asked for once ({@code blocks}). Other file systems give none: local files are
+     * everywhere, and an object store would answer a request per file with made-up hosts.
+     * Locality is a hint: a file whose blocks cannot be had gives none.
      */
-    private static List<String> hosts(List<FileSlices.Slice> slices, Configuration conf) {
+    private static List<String> hosts(List<FileSlices.Slice> slices, Map<String, BlockLocation[]> blocks,
+                                      Configuration conf) {
         Map<String, Long> bytes = new HashMap<>();
-        try {
-            for (FileSlices.Slice s : slices) {
-                Path p = CsvLayout.fromSparkName(s.file());
-                FileSystem fs = p.getFileSystem(conf);
-                if (!"hdfs".equals(fs.getScheme())) {
-                    continue;
-                }
-                for (BlockLocation b : fs.getFileBlockLocations(p, s.start(), s.length())) {
-                    long from = Math.max(b.getOffset(), s.start());
-                    long to = Math.min(b.getOffset() + b.getLength(), s.start() + s.length());
+        for (FileSlices.Slice s : slices) {
+            Path p = CsvLayout.fromSparkName(s.file());
+            if (!"hdfs".equals(p.toUri().getScheme())) {
+                continue;
+            }
+            for (BlockLocation b : blocks.computeIfAbsent(s.file(), f -> blocksOf(p, conf))) {
+                long from = Math.max(b.getOffset(), s.start());
+                long to = Math.min(b.getOffset() + b.getLength(), s.start() + s.length());
+                try {
                     for (String host : b.getHosts()) {
                         if (!host.equals("localhost") && to > from) {
                             bytes.merge(host, to - from, Long::sum);
                         }
                     }
+                } catch (IOException e) {
+                    return List.of();
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         return bytes.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
                 .thenComparing(Map.Entry.comparingByKey())).limit(MOST_HOSTS).map(Map.Entry::getKey).toList();
+    }
+
+    private static BlockLocation[] blocksOf(Path p, Configuration conf) {
+        try {
+            FileSystem fs = p.getFileSystem(conf);
+            return fs.getFileBlockLocations(fs.getFileStatus(p), 0, Long.MAX_VALUE);
+        } catch (IOException e) {
+            return new BlockLocation[0];
+        }
     }
 }

@@ -22,13 +22,15 @@ import org.apache.hadoop.fs.Path;
  * columns a row has. Every file's first line is read on the driver: the header is decided per
  * file (split files often keep the header in the first part only), and files of different widths
  * are refused here rather than as a bad row deep inside a job. The label's column is found here
- * too, so a name that no header has is refused before a job starts.
+ * too, so a name that no header has is refused before a job starts; only when a label is read,
+ * since {@code predict} takes rows without one too.
  *
- * @param lengths the files' lengths in bytes, in the order of {@code files}
- * @param label   the 0-based column of the label in a labeled row
+ * @param lengths      the files' lengths in bytes, in the order of {@code files}
+ * @param label        the 0-based column of the label in a labeled row, if {@code labelProblem} is null
+ * @param labelProblem why the label's column could not be found, or null
  */
-public record CsvLayout(String path, List<String> files, List<Long> lengths, Headers headers, int columns, int label)
-        implements Serializable {
+public record CsvLayout(String path, List<String> files, List<Long> lengths, Headers headers, int columns, int label,
+                        String labelProblem) implements Serializable {
 
     /** How to decide whether a file's first line is a header. */
     public enum Header { AUTO, YES, NO }
@@ -96,7 +98,7 @@ public record CsvLayout(String path, List<String> files, List<Long> lengths, Hea
             }
             boolean has = header == Header.YES || (header == Header.AUTO && titled);
             (has ? withHeader : without).add(key(f.getPath()));
-            if (has) {
+            if (has && titled) {
                 named.see(name, fields);
             }
         }
@@ -104,24 +106,25 @@ public record CsvLayout(String path, List<String> files, List<Long> lengths, Hea
             throw new BadInputException(path + ": every file is empty");
         }
         Headers headers = withHeader.size() >= without.size() ? new Headers(true, without) : new Headers(false, withHeader);
-        return new CsvLayout(path, names, lengths, headers, columns, labelAt(label, named, path, widthFile, columns));
+        int at = label.byPosition(columns);
+        String problem = at >= columns ? widthFile + ": --label-column " + label + " is past the last column (rows have "
+                + columns + ")"
+                : at >= 0 ? null
+                : named.problem != null ? named.problem
+                : named.at < 0 ? path + ": --label-column '" + label + "' names a column, but no file starts with a header"
+                        + " line" + (header == Header.NO ? " (--header false)" : "") + ": give the column's number, or"
+                        + " first or last"
+                : null;
+        return new CsvLayout(path, names, lengths, headers, columns, at >= 0 ? at : named.at, problem);
     }
 
-    /** The label's 0-based column: by its position, or where the headers put its name. */
-    private static int labelAt(LabelColumn label, NamedLabel named, String path, String widthFile, int columns) {
-        int at = label.byPosition(columns);
-        if (at >= columns) {
-            throw new BadInputException(widthFile + ": --label-column " + label + " is past the last column (rows have "
-                    + columns + ")");
+    /** The label's 0-based column; a {@link BadInputException} says why there is none. */
+    @Override
+    public int label() {
+        if (labelProblem != null) {
+            throw new BadInputException(labelProblem);
         }
-        if (at >= 0) {
-            return at;
-        }
-        if (named.at < 0) {
-            throw new BadInputException(path + ": --label-column '" + label + "' names a column, but no file starts"
-                    + " with a header line: give the column's number, or first or last");
-        }
-        return named.at;
+        return label;
     }
 
     /** Where the files' header lines put a label column chosen by name; they must all agree. */
@@ -129,25 +132,26 @@ public record CsvLayout(String path, List<String> files, List<Long> lengths, Hea
         private final LabelColumn label;
         private int at = -1;
         private String file;
+        private String problem;
 
         NamedLabel(LabelColumn label) {
             this.label = label;
         }
 
         void see(String name, String[] header) {
-            if (label.byPosition(header.length) >= 0) {
+            if (label.byPosition(header.length) >= 0 || problem != null) {
                 return;
             }
             int here = label.find(header);
             if (here < 0) {
-                throw new BadInputException(name + ": line 1: no column is named '" + label + "' (--label-column)");
+                problem = name + ": line 1: no column is named '" + label + "' (--label-column)";
+            } else if (at >= 0 && here != at) {
+                problem = name + ": line 1: '" + label + "' is column " + (here + 1) + " here but column " + (at + 1)
+                        + " in " + file + "; the files' columns must be in the same order";
+            } else {
+                at = here;
+                file = name;
             }
-            if (at >= 0 && here != at) {
-                throw new BadInputException(name + ": line 1: '" + label + "' is column " + (here + 1) + " here but column "
-                        + (at + 1) + " in " + file + "; the files' columns must be in the same order");
-            }
-            at = here;
-            file = name;
         }
     }
 
@@ -292,7 +296,8 @@ public record CsvLayout(String path, List<String> files, List<Long> lengths, Hea
     @Override
     public String toString() {
         return path + " (" + files.size() + " file" + (files.size() == 1 ? "" : "s") + ", "
-                + columns + " columns, " + headerCount() + " with a header, label in column " + (label + 1) + ")";
+                + columns + " columns, " + headerCount() + " with a header"
+                + (labelProblem == null ? ", label in column " + (label + 1) : "") + ")";
     }
 
     /** Convenience for messages: the files as a short list. */

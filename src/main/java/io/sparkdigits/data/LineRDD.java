@@ -9,6 +9,7 @@ import org.apache.hadoop.mapreduce.lib.input.FileSplit;
 import org.apache.hadoop.mapreduce.lib.input.LineRecordReader;
 import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
 import org.apache.hadoop.io.Text;
+import org.apache.spark.InterruptibleIterator;
 import org.apache.spark.Partition;
 import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
@@ -27,7 +28,8 @@ import scala.reflect.ClassTag$;
  * {@link CsvFrames#BLOCK}), the file named as Spark's {@code _metadata.file_path} names it and the
  * block being the slice's first byte. Lines are cut as Spark's text source cuts them (Hadoop's
  * line reader: {@code \n}, {@code \r\n} or {@code \r}; a slice starting mid-file skips to the
- * next line start and finishes the line it ends in; compressed files are read whole).
+ * next line start and finishes the line it ends in; a file compressed with a codec that cannot be
+ * split, such as gzip, is one slice, while bzip2 files are split, as Spark splits them).
  *
  * <p>One row object is reused and its line points into the reader's buffer: a consumer must use
  * a row before asking for the next, as it must with Spark's own scans.
@@ -35,7 +37,8 @@ import scala.reflect.ClassTag$;
 final class LineRDD extends RDD<InternalRow> {
     private static final long serialVersionUID = 1L;
 
-    private final Task[] tasks;
+    /** Only the driver needs the plan ({@link #getPartitions}); each task gets its own {@link Task}. */
+    private final transient Task[] tasks;
     private final Broadcast<SerializableConfiguration> conf;
 
     /** One task's slices and the hosts that hold most of their bytes. */
@@ -73,7 +76,8 @@ final class LineRDD extends RDD<InternalRow> {
     public scala.collection.Iterator<InternalRow> compute(Partition split, TaskContext context) {
         Lines lines = new Lines(((Task) split).slices(), conf.value().value());
         context.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> lines.close());
-        return lines;
+        // Interruptible: a cancelled job (--step-timeout, Ctrl-C) stops here, not at the split's end.
+        return new InterruptibleIterator<>(context, lines);
     }
 
     /** Walks the slices one after the other, one reader open at a time. */

@@ -268,6 +268,9 @@ public final class TrainJob {
         return setup.withNorm(InputNorm.of(sums.sum(), sums.sumSq(), sums.rows()));
     }
 
+    /** The key under the model's {@code data} info of the CSV column the training labels came from (1-based). */
+    public static final String LABEL_COLUMN = "labelColumn";
+
     private static Map<String, Object> dataInfo(Paths paths, DigitData train, DigitData test) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("train", paths.train());
@@ -276,6 +279,10 @@ public final class TrainJob {
         m.put("classes", train.classes());
         m.put("skippedRows", train.skipped());
         m.put("partitions", train.partitions());
+        if (train.layout() != null) {
+            // 1-based, as --label-column counts: evaluate and predict read CSV labels from it by default.
+            m.put(LABEL_COLUMN, train.layout().label() + 1);
+        }
         m.put("cachedInputBytes", train.inputBytes());
         if (test != null) {
             m.put("test", paths.test());

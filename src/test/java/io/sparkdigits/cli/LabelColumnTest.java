@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -97,19 +99,42 @@ class LabelColumnTest {
         String expected = accuracy(dir.resolve("first"), dir.resolve("first-test.csv"));
         assertTrue(expected.matches("accuracy\\s+0\\.[5-9].*|accuracy\\s+1\\.0.*"), "the table is learned: " + expected);
         assertEquals(expected, accuracy(dir.resolve("first"), lastTest, "--label-column", "last"));
+        assertEquals(expected, accuracy(dir.resolve("last"), lastTest), "a model reads labels where its training data had them");
+        assertEquals(expected, accuracy(dir.resolve("last"), dir.resolve("first-test.csv"), "--label-column", "first"));
 
-        Path out = dir.resolve("predicted");
-        Cli.Result p = run("predict", "--model", dir.resolve("first").toString(), "--input", lastTest.toString(),
-                "--output", out.toString(), "--label-column", "last");
+        Map<Long, String> labels = predictedLabels(dir.resolve("first"), lastTest, "--label-column", "last");
+        assertEquals(test.size(), labels.size());
+        for (int row = 0; row < test.size(); row++) {
+            assertEquals(test.get(row).split(",")[0], labels.get((long) row), "row " + row + "'s own class");
+        }
+        List<String> unlabeled = test.stream().map(l -> l.substring(l.indexOf(',') + 1)).toList();
+        Path features = write("unlabeled.csv", unlabeled, l -> l);
+        Map<Long, String> none = predictedLabels(dir.resolve("last"), features);
+        assertEquals(test.size(), none.size());
+        assertTrue(none.values().stream().allMatch(String::isEmpty),
+                "rows as wide as the model's input carry no label, whatever the model's training data had");
+    }
+
+    /** {@code predict}'s label column by input row (empty for unlabeled rows). */
+    private static Map<Long, String> predictedLabels(Path model, Path input, String... extra) throws IOException {
+        Path out = dir.resolve("predicted-" + input.getFileName() + "-" + model.getFileName());
+        List<String> args = new ArrayList<>(List.of("predict", "--model", model.toString(), "--input", input.toString(),
+                "--output", out.toString()));
+        args.addAll(List.of(extra));
+        Cli.Result p = run(args.toArray(String[]::new));
         assertEquals(0, p.code(), p.toString());
-        List<String> labels = new ArrayList<>();
+        Map<Long, String> labels = new TreeMap<>();
         try (var parts = Files.list(out)) {
-            for (Path part : parts.filter(f -> f.getFileName().toString().startsWith("part-")).sorted().toList()) {
-                Files.readAllLines(part).stream().skip(1).map(l -> l.split(",")[2]).forEach(labels::add);
+            for (Path part : parts.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
+                List<String> lines = Files.readAllLines(part);
+                List<String> header = Arrays.asList(lines.get(0).split(","));
+                int row = header.indexOf("row");
+                int label = header.indexOf("label");
+                lines.stream().skip(1).map(l -> l.split(",", -1)).forEach(f -> labels.put(Long.parseLong(f[row]),
+                        label < 0 ? "" : f[label]));
             }
         }
-        assertEquals(test.stream().map(l -> l.split(",")[0]).sorted().toList(), labels.stream().sorted().toList(),
-                "every row's label column holds its own class");
+        return labels;
     }
 
     @Test
@@ -133,7 +158,7 @@ class LabelColumnTest {
         Cli.Result pq = run("train", "--train", parquet.toString(), "--model", dir.resolve("none").toString(),
                 "--label-column", "last");
         assertEquals(2, pq.code(), pq.toString());
-        assertTrue(pq.err().contains("rows.parquet: --label-column is for CSV input; parquet input has its label in the"
-                + " column named 'label'"), pq.toString());
+        assertTrue(pq.err().contains("rows.parquet: --label-column is for CSV input; Parquet's label is the column named"
+                + " 'label'"), pq.toString());
     }
 }

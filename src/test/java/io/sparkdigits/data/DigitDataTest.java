@@ -131,15 +131,18 @@ class DigitDataTest {
     void theSessionsSplitSizeDoesNotChangeTheShards() {
         var conf = SparkSessionExtension.spark().conf();
         DigitData plain = load(TestData.TRAIN.toString(), CsvLayout.Header.AUTO, 3);
-        conf.set("spark.sql.files.maxPartitionBytes", "12345");
-        DigitData small = load(TestData.TRAIN.toString(), CsvLayout.Header.AUTO, 3);
+        DigitData small = null;
         try {
+            conf.set("spark.sql.files.maxPartitionBytes", "12345");
+            small = load(TestData.TRAIN.toString(), CsvLayout.Header.AUTO, 3);
             assertEquals(3, small.partitions());
             assertArrayEquals(plain.shards().map(s -> s.labels()).collect().toArray(),
                     small.shards().map(s -> s.labels()).collect().toArray());
         } finally {
             plain.release();
-            small.release();
+            if (small != null) {
+                small.release();
+            }
             conf.unset("spark.sql.files.maxPartitionBytes");
         }
     }
