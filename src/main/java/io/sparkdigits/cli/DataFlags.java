@@ -24,8 +24,8 @@ final class DataFlags {
                         + " of Parquet files is parquet, a folder of PNG/JPEG images (in class folders 0, 1, ...) image,"
                         + " else csv)")
                 .value("header", "auto|true|false", "CSV: whether files start with a header line (default auto: detected)")
-                .value("label-column", "first|last|N|NAME", "CSV: the label's column: first (default), last, its number"
-                        + " (1-based) or its name in the header")
+                .value("label-column", "COLUMN", "CSV: the label's column: first (default), last, its number from 1,"
+                        + " or its name in the header (evaluate, predict, report: as the model was trained)")
                 .value("bad-rows", "fail|skip", "CSV: on a malformed row, stop with its file and line (default), or skip and count");
     }
 
