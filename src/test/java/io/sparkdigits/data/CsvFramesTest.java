@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.io.compress.BZip2Codec;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -26,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Our line reader against Spark's text source, the peer it replaced: the same lines in the same
  * tasks, each with the same file name and split offset, for files cut into many splits, packed
- * several to a task, compressed, with Windows and old Mac line ends, a byte-order mark, blank
- * lines and no final newline. The same splits are what keeps every trained model the same.
+ * several to a task, compressed (gzip, read whole, and bzip2, split), with Windows and old Mac line
+ * ends, a byte-order mark, blank lines, no final newline, and a space and a percent sign in a name. The same splits are what keeps every trained model the same.
  */
 @ExtendWith(SparkSessionExtension.class)
 class CsvFramesTest {
@@ -104,6 +105,12 @@ class CsvFramesTest {
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(dir.resolve("e.csv.gz")))) {
             out.write(lines(2500, 5, "\n").getBytes(StandardCharsets.UTF_8));
         }
+        // bzip2 is a codec Spark splits: both readers must cut it alike.
+        BZip2Codec bzip2 = new BZip2Codec();
+        bzip2.setConf(new Configuration());
+        try (OutputStream out = bzip2.createOutputStream(Files.newOutputStream(dir.resolve("f 100%.csv.bz2")))) {
+            out.write(lines(120_000, 6, "\n").getBytes(StandardCharsets.UTF_8)); // two bzip2 blocks of 900 KB
+        }
         SparkSession spark = SparkSessionExtension.spark();
         CsvLayout layout = CsvLayout.inspect(dir.toString(), CsvLayout.Header.AUTO, LabelColumn.DEFAULT, false,
                 new Configuration());
@@ -111,6 +118,9 @@ class CsvFramesTest {
             List<List<String>> ours = tasks(CsvFrames.lines(spark, layout, partitions));
             List<List<String>> spark4 = tasks(sparkText(spark, layout, partitions));
             assertTrue(partitions < 7 || ours.size() >= 7, ours.size() + " tasks: the files are cut and packed");
+            long bzip2Splits = ours.stream().flatMap(List::stream).filter(r -> r.contains(".bz2|"))
+                    .map(r -> r.split("\\|")[1]).distinct().count();
+            assertTrue(partitions < 7 || bzip2Splits >= 2, bzip2Splits + " bzip2 splits with rows");
             assertEquals(spark4.size(), ours.size(), "tasks for " + partitions + " partitions");
             for (int t = 0; t < ours.size(); t++) {
                 assertSameRows(spark4.get(t), ours.get(t), "task " + t + " of " + partitions);
