@@ -106,7 +106,7 @@ final class DataFlags {
                 && n.intValue() > 1) {
             System.err.println("CSV labels are read from column " + n + ", as in the model's training data"
                     + " (--label-column to choose another)");
-            return LabelColumn.of(Integer.toString(n.intValue()));
+            return LabelColumn.likeTraining(n.intValue());
         }
         return LabelColumn.DEFAULT;
     }

@@ -88,7 +88,8 @@ public record CsvLayout(String path, List<String> files, List<Long> lengths, Hea
             names.add(name);
             lengths.add(f.getLen());
             boolean titled = looksLikeHeader(fields);
-            String misplaced = titled && header != Header.NO && !label.given() ? misplacedLabel(fields) : null;
+            String misplaced = titled && header != Header.NO && !label.given()
+                    ? misplacedLabel(fields, label.byPosition(fields.length)) : null;
             if (misplaced != null) {
                 throw new BadInputException(name + ": line 1: " + misplaced);
             }
@@ -174,20 +175,21 @@ public record CsvLayout(String path, List<String> files, List<Long> lengths, Hea
     static final Set<String> LABEL_NAMES = Set.of("label", "labels", "class", "target", "digit");
 
     /**
-     * Why a header puts the label in the wrong place, or null: a column after the first is named
-     * like a label while the first is not. The label is read from the first column, so such a
-     * table (UCI's files and many exports put the class last) would otherwise train on a feature
-     * as its label, without a word.
+     * Why a header puts the label elsewhere than column {@code at} (0-based), where it is to be read
+     * from, or null: another column is named like a label while that one is not. Such a table
+     * (UCI's files and many exports put the class last) would otherwise train on a feature as its
+     * label, or a model be scored on one, without a word.
      */
-    static String misplacedLabel(String[] header) {
-        if (LABEL_NAMES.contains(name(header[0]))) {
+    static String misplacedLabel(String[] header, int at) {
+        if (at < 0 || at >= header.length || LABEL_NAMES.contains(name(header[at]))) {
             return null;
         }
-        for (int i = 1; i < header.length; i++) {
-            if (LABEL_NAMES.contains(name(header[i]))) {
+        for (int i = 0; i < header.length; i++) {
+            if (i != at && LABEL_NAMES.contains(name(header[i]))) {
+                String mine = at == 0 ? "first" : Integer.toString(at + 1);
                 return "column " + (i + 1) + " is named '" + unquote(header[i].trim()) + "', but the label is read from"
-                        + " column 1 ('" + unquote(header[0].trim()) + "'): give --label-column " + (i + 1)
-                        + ", or --label-column first if column 1 is the label";
+                        + " column " + (at + 1) + " ('" + unquote(header[at].trim()) + "'): give --label-column " + (i + 1)
+                        + ", or --label-column " + mine + " if column " + (at + 1) + " is the label";
             }
         }
         return null;

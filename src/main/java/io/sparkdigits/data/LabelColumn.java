@@ -8,25 +8,30 @@ import java.util.Locale;
  * {@code last}, a 1-based column number, or a name from the header line. UCI's tables and many
  * exports put the class last, and a file without a header cannot say where it is.
  *
- * @param choice what was asked, or null for the default (the first column)
+ * @param choice what was asked ({@code first} for the default)
+ * @param given  whether the user chose it: then a header naming another column like a label is not
+ *               questioned (see {@link CsvLayout})
  */
-public record LabelColumn(String choice) implements Serializable {
-    /** The first column, unless a header names a later one as the label (see {@link CsvLayout}). */
-    public static final LabelColumn DEFAULT = new LabelColumn(null);
+public record LabelColumn(String choice, boolean given) implements Serializable {
+    /** The first column, unless a header names another one as the label. */
+    public static final LabelColumn DEFAULT = new LabelColumn("first", false);
 
-    /** The column {@code choice} names; blank is refused by the caller's option parsing. */
+    /** The column {@code choice} names, as the user asked; blank is refused by the caller's option parsing. */
     public static LabelColumn of(String choice) {
-        return new LabelColumn(choice.trim());
+        return new LabelColumn(choice.trim(), true);
     }
 
-    /** Whether the user chose the column: then a header naming another one like a label is not questioned. */
-    public boolean given() {
-        return choice != null;
+    /**
+     * Column {@code column} (1-based), where a model's training labels were, taken when the user
+     * did not say: a header that names another column like a label is still refused.
+     */
+    public static LabelColumn likeTraining(int column) {
+        return new LabelColumn(Integer.toString(column), false);
     }
 
     /** The column by position alone (first, last or a number), or -1 if it is a name, to find in a header. */
     int byPosition(int columns) {
-        String c = choice == null ? "first" : choice.toLowerCase(Locale.ROOT);
+        String c = choice.toLowerCase(Locale.ROOT);
         if (c.equals("first")) {
             return 0;
         }
@@ -58,6 +63,6 @@ public record LabelColumn(String choice) implements Serializable {
 
     @Override
     public String toString() {
-        return choice == null ? "first" : choice;
+        return choice;
     }
 }

@@ -101,6 +101,11 @@ class LabelColumnTest {
         assertEquals(expected, accuracy(dir.resolve("first"), lastTest, "--label-column", "last"));
         assertEquals(expected, accuracy(dir.resolve("last"), lastTest), "a model reads labels where its training data had them");
         assertEquals(expected, accuracy(dir.resolve("last"), dir.resolve("first-test.csv"), "--label-column", "first"));
+        Cli.Result named = run("evaluate", "--model", dir.resolve("last").toString(), "--data",
+                dir.resolve("named-test.csv").toString());
+        assertEquals(2, named.code(), "a header that names another column the label outweighs the model's default");
+        assertTrue(named.err().contains("named-test.csv: line 1: column 3 is named 'class', but the label is read from"
+                + " column 6 ('e')"), named.toString());
 
         Map<Long, String> labels = predictedLabels(dir.resolve("first"), lastTest, "--label-column", "last");
         assertEquals(test.size(), labels.size());

@@ -66,10 +66,13 @@ class CsvLayoutTest {
 
     @Test
     void aHeaderWithTheLabelNamedElsewhereIsRefused() throws IOException {
-        assertEquals(null, CsvLayout.misplacedLabel("label,x1,x2".split(",")));
-        assertEquals(null, CsvLayout.misplacedLabel("\"Class\",x,y".split(",")));
-        assertEquals(null, CsvLayout.misplacedLabel("pixel0,pixel1,pixel2".split(",")), "no column says it is the label");
-        assertTrue(CsvLayout.misplacedLabel("f1,f2,\"Target\"".split(",")).startsWith("column 3 is named 'Target'"));
+        assertEquals(null, CsvLayout.misplacedLabel("label,x1,x2".split(","), 0));
+        assertEquals(null, CsvLayout.misplacedLabel("\"Class\",x,y".split(","), 0));
+        assertEquals(null, CsvLayout.misplacedLabel("pixel0,pixel1,pixel2".split(","), 0), "no column says it is the label");
+        assertTrue(CsvLayout.misplacedLabel("f1,f2,\"Target\"".split(","), 0).startsWith("column 3 is named 'Target'"));
+        assertEquals(null, CsvLayout.misplacedLabel("f1,label,f2".split(","), 1));
+        assertEquals("column 1 is named 'label', but the label is read from column 3 ('b'): give --label-column 1, or"
+                + " --label-column 3 if column 3 is the label", CsvLayout.misplacedLabel("label,a,b".split(","), 2));
         Files.write(dir.resolve("a.csv"), List.of("1,2,3"));
         Files.write(dir.resolve("b.csv"), List.of("x1,x2,class", "4,5,1"));
         Configuration conf = new Configuration();
