@@ -8,6 +8,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.lib.input.LineRecordReader;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Turns a {@link BadRowException} raised inside a Spark job into a user message with a line
@@ -100,47 +103,39 @@ public final class BadRows {
      */
     static long lineNumber(Path file, long blockStart, long ordinal, boolean header, Configuration conf)
             throws IOException {
-        try (InputStream in = open(file, conf)) {
-            long offset = 0;
-            long lineNo = 1;
-            long lineStart = 0;
-            boolean blank = true;
-            boolean headerSeen = !header;
-            long seen = -1;
-            int b;
-            boolean afterCr = false;
-            while (true) {
-                b = in.read();
-                if (b == '\n' && afterCr) {
-                    // The LF of a CRLF: the line ended at the CR.
-                    afterCr = false;
-                    lineStart = offset + 1;
-                    offset++;
+        // Lines are counted as the split readers cut them: every line before this split's first was
+        // read by an earlier split, whatever the offsets mean (bzip2's are compressed bytes).
+        long lineNo = blockStart == 0 ? 0 : linesBefore(file, blockStart, conf);
+        boolean headerPending = header && blockStart == 0;
+        long seen = -1;
+        try (LineRecordReader r = LineRDD.reader(file, blockStart, Long.MAX_VALUE - blockStart, conf)) {
+            while (r.nextKeyValue()) {
+                lineNo++;
+                Text line = r.getCurrentValue();
+                if (LineCursor.blank(UTF8String.fromBytes(line.getBytes(), 0, line.getLength()))) {
                     continue;
                 }
-                afterCr = b == '\r';
-                // Hadoop's line reader ends a line at LF, CRLF or a lone CR; so must the count.
-                if (b == '\n' || b == '\r' || b < 0) {
-                    boolean inBlock = blockStart == 0 ? lineStart >= 0 : lineStart > blockStart;
-                    boolean data = !blank && headerSeen;
-                    if (!blank && !headerSeen) {
-                        headerSeen = true;
-                    }
-                    if (inBlock && data && ++seen == ordinal) {
-                        return lineNo;
-                    }
-                    if (b < 0) {
-                        return -1;
-                    }
-                    lineNo++;
-                    lineStart = offset + 1;
-                    blank = true;
-                } else if (b != ' ' && b != '\t') {
-                    blank = false;
+                if (headerPending) {
+                    headerPending = false;
+                    continue;
                 }
-                offset++;
+                if (++seen == ordinal) {
+                    return lineNo;
+                }
             }
         }
+        return -1;
+    }
+
+    /** How many lines the readers of the splits before byte {@code blockStart} read. */
+    private static long linesBefore(Path file, long blockStart, Configuration conf) throws IOException {
+        long lines = 0;
+        try (LineRecordReader r = LineRDD.reader(file, 0, blockStart, conf)) {
+            while (r.nextKeyValue()) {
+                lines++;
+            }
+        }
+        return lines;
     }
 
     /** A file's bytes, decompressed by its extension as Spark's text source does. */

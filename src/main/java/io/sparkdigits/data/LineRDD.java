@@ -80,6 +80,15 @@ final class LineRDD extends RDD<InternalRow> {
         return new InterruptibleIterator<>(context, lines);
     }
 
+    /** Hadoop's line reader over bytes {@code start .. start + length} of {@code path}, as Spark's text source opens it. */
+    static LineRecordReader reader(Path path, long start, long length, org.apache.hadoop.conf.Configuration conf)
+            throws IOException {
+        LineRecordReader reader = new LineRecordReader();
+        reader.initialize(new FileSplit(path, start, length, new String[0]),
+                new TaskAttemptContextImpl(conf, new TaskAttemptID()));
+        return reader;
+    }
+
     /** Walks the slices one after the other, one reader open at a time. */
     private static final class Lines extends AbstractIterator<InternalRow> {
         private final List<FileSlices.Slice> slices;
@@ -129,10 +138,7 @@ final class LineRDD extends RDD<InternalRow> {
                 return false;
             }
             FileSlices.Slice s = slices.get(next++);
-            Path path = CsvLayout.fromSparkName(s.file());
-            reader = new LineRecordReader();
-            reader.initialize(new FileSplit(path, s.start(), s.length(), new String[0]),
-                    new TaskAttemptContextImpl(hadoop, new TaskAttemptID()));
+            reader = reader(CsvLayout.fromSparkName(s.file()), s.start(), s.length(), hadoop);
             values[CsvFrames.FILE] = UTF8String.fromString(s.file());
             values[CsvFrames.BLOCK] = s.start();
             return true;
