@@ -206,8 +206,8 @@ public final class TrainJob {
                     setup.norm() != null, setup.optimizer(), stopping, reporter.history(), hadoop);
             LOG.info("resumed from " + paths.checkpoint() + " after epoch " + startEpoch);
         }
-        SparkGradients gradients = new SparkGradients(train.shards(), setup.kernel(), 2, deadline)
-                .totals(cfg.epochs(), setup.plan().stepsPerEpoch());
+        GradientSource gradients = GradientSource.onSpark(train.shards(), setup.kernel(), deadline, cfg.epochs(),
+                setup.plan().stepsPerEpoch());
         setup.trainer(gradients).train(params, startEpoch, reporter);
         boolean keptEarlier = stopping != null && stopping.restoreBest(params)
                 && stopping.bestEpoch() != reporter.history().size();

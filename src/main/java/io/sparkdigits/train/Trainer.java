@@ -38,9 +38,17 @@ public final class Trainer {
 
     /** Trains {@code params} in place from epoch {@code startEpoch} (0-based) to the last. */
     public void train(float[] params, int startEpoch, Listener listener) {
+        float[] grad = new float[params.length];
+        try {
+            loop(params, startEpoch, listener, grad);
+        } finally {
+            source.close();
+        }
+    }
+
+    private void loop(float[] params, int startEpoch, Listener listener, float[] grad) {
         int steps = plan.stepsPerEpoch();
         long totalSteps = (long) epochs * steps;
-        float[] grad = new float[params.length];
         // Asked before each epoch, so a run resumed after its stopping epoch runs no more.
         for (int epoch = startEpoch; epoch < epochs && !listener.stopRequested(); epoch++) {
             long start = System.nanoTime();

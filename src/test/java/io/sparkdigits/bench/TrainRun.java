@@ -5,6 +5,7 @@ import io.sparkdigits.eval.Evaluator;
 import io.sparkdigits.model.Model;
 import io.sparkdigits.infer.Predictor;
 import io.sparkdigits.train.JobDeadline;
+import io.sparkdigits.train.GradientSource;
 import io.sparkdigits.train.SparkGradients;
 import io.sparkdigits.train.TrainConfig;
 import io.sparkdigits.train.TrainSetup;
@@ -104,8 +105,11 @@ final class TrainRun {
         TrainSetup setup = TrainSetup.of(cfg, train.width(), train.rowsPerPartition(), train.maxValue(), 10);
         float[] params = setup.initialParams();
         List<Epoch> epochs = new ArrayList<>();
-        SparkGradients gradients = new SparkGradients(train.shards(), setup.kernel(), 2, JobDeadline.none(train.shards().context()));
-        setup.trainer(throughSpark ? gradients.throughSpark() : gradients).train(params, 0, (stats, p) -> {
+        JobDeadline none = JobDeadline.none(train.shards().context());
+        GradientSource gradients = throughSpark
+                ? new SparkGradients(train.shards(), setup.kernel(), 2, none).throughSpark()
+                : GradientSource.onSpark(train.shards(), setup.kernel(), none, cfg.epochs(), setup.plan().stepsPerEpoch());
+        setup.trainer(gradients).train(params, 0, (stats, p) -> {
             Double accuracy = test == null ? null : Evaluator.evaluate(test.shards(),
                     new Predictor(setup.spec(), p, setup.scale()), Evaluator.ALL_ROWS).accuracy();
             double before = epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1).cumulativeSeconds();

@@ -131,6 +131,19 @@ class SparkParityTest {
     }
 
     @Test
+    void aStepsJobSaysWhichStepOfWhichEpochItIs() {
+        DigitData data = load(3);
+        try {
+            TrainSetup setup = TrainSetup.of(CONFIG, data.width(), data.rowsPerPartition(), data.maxValue(), 10);
+            SparkGradients g = new SparkGradients(data.shards(), setup.kernel(), 2, JobDeadline.none(data.shards().context()));
+            assertEquals("train epoch 2 step 3", g.description(1, 2));
+            assertEquals("train epoch 2/15 step 3/29", g.totals(15, 29).description(1, 2));
+        } finally {
+            data.release();
+        }
+    }
+
+    @Test
     void treeAggregateHasLevelsFromSixPartitionsAtDepthTwo() {
         for (int n = 1; n <= 5; n++) {
             assertFalse(SparkGradients.treeHasLevels(n, 2), n + " partitions");
