@@ -5,6 +5,7 @@ import io.sparkdigits.data.BadRows;
 import io.sparkdigits.model.ModelFormatException;
 import io.sparkdigits.model.OutputExistsException;
 import io.sparkdigits.train.DivergedException;
+import io.sparkdigits.train.EpochJob;
 import io.sparkdigits.train.JobTimeoutException;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -116,6 +117,8 @@ public final class Main {
             // steps broadcast nothing else (their weights stay in memory unless
             // spark.digits.localWeights is false), and nobody fetches the pieces.
             conf.setIfMissing("spark.broadcast.blockSize", LOCAL_BROADCAST_BLOCK);
+            // The command owns its session, so an epoch's tasks can hold every thread of it.
+            conf.setIfMissing(EpochJob.CONF, "true");
         }
         LocalBinding.apply(conf);
         return conf;

@@ -6,6 +6,8 @@ import java.util.Iterator;
 import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.concurrent.CancellationException;
+import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaFutureAction;
@@ -18,22 +20,28 @@ import org.apache.spark.api.java.function.VoidFunction;
  * partition's partial for every step of the epoch in turn, taking the step's weights from the
  * driver and leaving the partial with it in memory ({@link StepRelay}), as {@link StepExchange}
  * does for a job a step. The driver sums the partials in partition order and updates the weights
- * between steps as before, so the model is the same to the bit ({@code SparkParityTest}).
+ * between steps as before, so the model is the same to the bit ({@code EpochJobTest}).
  *
  * <p>Why: on local[2] a Spark job costs about 9 ms once warm (the scheduler's events, the task
  * binary's broadcast, launching and finishing two tasks) and several times that in a cold JVM's
- * first hundreds, against about 35 ms of arithmetic in a warm step of the default preset; the
- * default's 15 epochs are 435 steps. The data stay where Spark cached them and each epoch is
+ * first hundreds, against about 18 ms of arithmetic a core in a warm step of the default preset;
+ * the default's 15 epochs are 450 steps. The data stay where Spark cached them and each epoch is
  * still a job in the Spark UI.
  *
  * <p>Only where it is safe ({@link #suits}): every task must run at once, or a task waiting for
  * a step's weights would wait for a partial that cannot come, and a failed task must not be
- * retried, since a new attempt could not rejoin the steps already taken.
+ * retried, since a new attempt could not rejoin the steps already taken. Every task starting at
+ * once also needs the master's threads free of other work while the epoch runs, which only an
+ * application that owns its session can promise: the command line does ({@code cli.Main} sets
+ * {@link #CONF}); Spark code that trains through the {@code spark.ml} API, which may run other
+ * jobs at the same time (a streaming query, a parallel cross-validation under the fair
+ * scheduler), asks for it by setting {@link #CONF} itself. While an epoch runs, other jobs of the
+ * session wait for it, and a step's listener must not start one.
  */
 public final class EpochJob implements GradientSource {
-    /** Set to {@code false} for a job a step on a local master too. */
+    /** {@code true} for a job an epoch where {@link #suits} allows it; off unless set. */
     public static final String CONF = "spark.digits.jobPerEpoch";
-    private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d+)(?:,(\\d+))?])?");
+    private static final Pattern LOCAL = Pattern.compile("local(?:\\[\\s*(\\*|\\d+)\\s*(?:,\\s*(\\d+)\\s*)?])?");
 
     private final JavaRDD<Shard> shards;
     private final PartitionGradient kernel;
@@ -54,18 +62,23 @@ public final class EpochJob implements GradientSource {
         this.deadline = deadline;
     }
 
-    /**
-     * Whether {@code sc} can run an epoch as one job over {@code partitions}: its tasks hand over
-     * in memory ({@link StepExchange#inMemory(SparkContext)}), the master's threads can run every
-     * partition's task at once, a failed task is not retried (only {@code local[N,F]} retries), and
-     * {@link #CONF} does not turn it off.
-     */
+    /** Whether {@code sc} runs an epoch over {@code partitions} as one job: {@link #suits(boolean, SparkConf, int)}. */
     public static boolean suits(SparkContext sc, int partitions) {
-        if (!StepExchange.inMemory(sc) || !sc.getConf().getBoolean(CONF, true)) {
+        return suits(StepExchange.inMemory(sc), sc.getConf(), partitions);
+    }
+
+    /**
+     * Whether a session of {@code conf} runs an epoch as one job over {@code partitions}: when
+     * {@link #CONF} asks for it, its tasks hand over in memory ({@code inMemory},
+     * {@link StepExchange#inMemory(SparkContext)}), the master's threads can run every partition's
+     * task at once, and a failed task is not retried (only {@code local[N,F]} retries).
+     */
+    static boolean suits(boolean inMemory, SparkConf conf, int partitions) {
+        if (!inMemory || !conf.getBoolean(CONF, false)) {
             return false;
         }
-        int slots = localThreads(sc.master(), Runtime.getRuntime().availableProcessors())
-                / Math.max(1, sc.getConf().getInt("spark.task.cpus", 1));
+        int slots = localThreads(conf.get("spark.master", ""), Runtime.getRuntime().availableProcessors())
+                / Math.max(1, conf.getInt("spark.task.cpus", 1));
         return partitions <= slots;
     }
 
@@ -107,9 +120,21 @@ public final class EpochJob implements GradientSource {
         Steps tasks = new Steps(kernel, shards.getNumPartitions(), relay.id(), epoch, firstStep, steps);
         String name = "train epoch " + (epoch + 1) + (epochs > 0 ? "/" + epochs : "") + ", steps " + (firstStep + 1)
                 + "-" + steps;
-        JavaFutureAction<Void> job = JobDescription.run(sc, name, () -> shards.foreachPartitionAsync(tasks));
-        return new Running(epoch, firstStep, relay, job);
+        String interrupt = sc.getLocalProperty(INTERRUPT);
+        sc.setLocalProperty(INTERRUPT, "true"); // a cancelled or aborted job wakes its waiting tasks
+        try {
+            JavaFutureAction<Void> job = JobDescription.run(sc, name, () -> shards.foreachPartitionAsync(tasks));
+            return new Running(epoch, firstStep, relay, job);
+        } catch (RuntimeException | Error e) {
+            relay.close();
+            throw e;
+        } finally {
+            sc.setLocalProperty(INTERRUPT, interrupt);
+        }
     }
+
+    /** Spark's local property: cancelling the job interrupts its running tasks' threads. */
+    private static final String INTERRUPT = "spark.job.interruptOnCancel";
 
     /**
      * Hands the tasks the step's weights and waits for their partials. A task that failed, a job
@@ -129,7 +154,8 @@ public final class EpochJob implements GradientSource {
             throw new JobTimeoutException(what + " did not finish within " + deadline.seconds() + " s", null);
         }
         finish(failed); // throws the job's failure: the task's exception, as Spark reports it
-        throw new IllegalStateException(what + ": the epoch's job ended without the step's partials");
+        throw new IllegalStateException(what + ": the epoch's job ended without the step's partials (were its"
+                + " tasks in another JVM? --conf " + CONF + "=false runs a job a step)");
     }
 
     /** Lets the tasks go and waits for the job to end, throwing its failure if it failed. */
@@ -142,8 +168,17 @@ public final class EpochJob implements GradientSource {
             r.job().cancel(true);
             throw new IllegalStateException("interrupted while the epoch's job ended", e);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            throw EpochJob.<RuntimeException>undeclared(e.getCause());
         }
+    }
+
+    /**
+     * Throws {@code t} as it is: a failed job's {@code SparkException} is checked, yet Spark's own
+     * actions throw it undeclared, and a caller should get what a job a step would have thrown.
+     */
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> RuntimeException undeclared(Throwable t) throws E {
+        throw (E) t;
     }
 
     /** Ends an epoch left unfinished (the loop stopped or failed between steps): its tasks return. */
@@ -158,7 +193,7 @@ public final class EpochJob implements GradientSource {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 r.job().cancel(true);
-            } catch (ExecutionException e) {
+            } catch (ExecutionException | CancellationException e) {
                 // the run is already ending on another error; this job's own is not the news
             }
         }
@@ -187,8 +222,11 @@ public final class EpochJob implements GradientSource {
         public void call(Iterator<Shard> it) throws InterruptedException {
             int partition = TaskContext.getPartitionId();
             StepRelay r = StepRelay.of(relay);
-            Shard shard = it.hasNext() ? it.next() : null; // a partition holds one shard, or none
+            if (r == null) {
+                return; // the driver closed the epoch before this task started
+            }
             try {
+                Shard shard = it.hasNext() ? it.next() : null; // a partition holds one shard, or none
                 for (int step = first; step < end; step++) {
                     float[] params = r.awaitWeights(step);
                     if (params == null) {

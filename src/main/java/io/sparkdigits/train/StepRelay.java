@@ -48,14 +48,14 @@ final class StepRelay {
         return r;
     }
 
-    /** The relay numbered {@code id}; it exists only in the driver's JVM, while its epoch runs. */
+    /**
+     * The relay numbered {@code id}, or null once its epoch is over: a task that starts after the
+     * driver closed the epoch (a sibling failed first) has nothing to do, and must not fail with an
+     * error of its own that Spark could report instead of the sibling's. Relays exist only in the
+     * driver's JVM; {@link EpochJob#suits} runs epochs only where tasks share it.
+     */
     static StepRelay of(long id) {
-        StepRelay r = OPEN.get(id);
-        if (r == null) {
-            throw new IllegalStateException("no epoch " + id + " in this JVM: a job an epoch is for tasks of a"
-                    + " local master; --conf " + EpochJob.CONF + "=false runs a job a step");
-        }
-        return r;
+        return OPEN.get(id);
     }
 
     long id() {
@@ -70,6 +70,9 @@ final class StepRelay {
         long deadline = seconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds) : Long.MAX_VALUE;
         lock.lock();
         try {
+            if (failure != null || closed) {
+                return new Outcome(null, false); // a task failed already: no one computes this step
+            }
             step = s;
             weights = params;
             partials = new GradientSum[partitions];

@@ -13,6 +13,10 @@ public final class Trainer {
     public interface Listener {
         void epochEnd(EpochStats stats, float[] params);
 
+        /**
+         * Must not start a Spark job: on a local master the epoch's tasks may hold every thread
+         * until the next step ({@link EpochJob}).
+         */
         default void stepEnd(StepStats stats) {
         }
 

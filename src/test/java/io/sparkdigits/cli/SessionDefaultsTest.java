@@ -3,6 +3,7 @@ package io.sparkdigits.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.sparkdigits.train.EpochJob;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,13 @@ class SessionDefaultsTest {
         assertEquals("false", defaults("yarn").get("spark.broadcast.compress"));
         assertEquals("false", defaults("local[2]").get("spark.broadcast.compress"));
         assertEquals("true", defaults("local[2]", "spark.broadcast.compress", "true").get("spark.broadcast.compress"));
+    }
+
+    @Test
+    void aLocalCommandRunsAnEpochAsOneJobUnlessTheUserSaysNo() {
+        assertEquals("true", defaults("local[2]").get(EpochJob.CONF));
+        assertEquals("false", defaults("local[*]", EpochJob.CONF, "false").get(EpochJob.CONF));
+        assertFalse(defaults("yarn").contains(EpochJob.CONF), "a cluster runs a job a step");
     }
 
     @Test

@@ -27,6 +27,7 @@ public final class SparkSessionExtension implements BeforeAllCallback {
                 .master("local[2]")
                 .appName("spark-digits-tests")
                 .config("spark.ui.enabled", "false")
+                .config(io.sparkdigits.train.EpochJob.CONF, "true") // as the command line sets it
                 .config("spark.sql.shuffle.partitions", "2")
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1")

@@ -7,16 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkdigits.data.CsvLayout;
-import io.sparkdigits.data.DigitData;
 import io.sparkdigits.data.Shard;
 import io.sparkdigits.nn.Activation;
 import io.sparkdigits.testing.SparkSessionExtension;
 import io.sparkdigits.testing.TestData;
+import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,27 +43,50 @@ class EpochJobTest {
             0.002, 0.9, false, 0, "cosine", 200, 1, 9, 0, 0.1, "conv3x3x4:s2,pool2,dense16,10", null,
             new double[] {0.25, 0.5}, "shift=2,rotate=10,scale=0.1,elastic", 0);
 
-    private DigitData data;
+    /** The 1,000-row sample in two partitions of 500 rows (DigitData would put it in one chunk). */
+    private static List<Shard> halves;
+    private JavaRDD<Shard> shards;
+
+    @BeforeAll
+    static void split() throws IOException {
+        TestData.Rows rows = TestData.read(TestData.TRAIN);
+        int half = rows.count() / 2;
+        int cols = rows.cols();
+        halves = List.of(
+                Shard.ofBytes(half, cols, Arrays.copyOfRange(rows.labels(), 0, half),
+                        Arrays.copyOfRange(rows.pixels(), 0, half * cols)),
+                Shard.ofBytes(rows.count() - half, cols, Arrays.copyOfRange(rows.labels(), half, rows.count()),
+                        Arrays.copyOfRange(rows.pixels(), half * cols, rows.count() * cols)));
+    }
 
     @BeforeEach
-    void load() {
-        data = DigitData.load(SparkSessionExtension.spark(), TestData.TRAIN.toString(),
-                new DigitData.Options(CsvLayout.Header.AUTO, false, 2, 10), -1);
+    void distribute() {
+        shards = spread(halves).cache();
     }
 
     @AfterEach
     void release() {
-        data.release();
+        shards.unpersist(true);
         assertEquals(0, StepRelay.openCount(), "every epoch's relay is closed when the loop is over");
     }
 
+    /** Shard i in partition i, whatever is in the others (one shard spread over two leaves partition 0 empty). */
+    private static JavaRDD<Shard> spread(List<Shard> list) {
+        return JavaSparkContext.fromSparkContext(SparkSessionExtension.spark().sparkContext()).parallelize(list, 2);
+    }
+
+    private static TrainSetup setup(TrainConfig config, List<Shard> parts, int classes) {
+        long[] rows = parts.stream().mapToLong(Shard::rows).toArray();
+        return TrainSetup.of(config, parts.get(0).cols(), rows, 255f, classes);
+    }
+
     private TrainSetup setup(TrainConfig config) {
-        return TrainSetup.of(config, data.width(), data.rowsPerPartition(), data.maxValue(), 10);
+        return setup(config, halves, 10);
     }
 
     private EpochJob epochJob(TrainSetup setup, TrainConfig config) {
-        return new EpochJob(data.shards(), setup.kernel(), config.epochs(), setup.plan().stepsPerEpoch(),
-                JobDeadline.none(data.shards().context()));
+        return new EpochJob(shards, setup.kernel(), config.epochs(), setup.plan().stepsPerEpoch(),
+                JobDeadline.none(shards.context()));
     }
 
     private float[] train(TrainConfig config, GradientSource source) {
@@ -69,23 +98,70 @@ class EpochJobTest {
 
     @Test
     void theTestSessionRunsAnEpochAsOneJob() {
-        SparkContext sc = data.shards().context();
-        assertTrue(EpochJob.suits(sc, 2), "local[2], two partitions");
+        SparkContext sc = shards.context();
+        assertTrue(EpochJob.suits(sc, 2), "local[2], two partitions, asked for as the command line asks");
         assertFalse(EpochJob.suits(sc, 3), "a third task would wait for a thread the other two never free");
-        assertInstanceOf(EpochJob.class, GradientSource.onSpark(data.shards(), setup(DENSE).kernel(),
+        assertInstanceOf(EpochJob.class, GradientSource.onSpark(shards, setup(DENSE).kernel(),
                 JobDeadline.none(sc), 2, 5));
     }
 
     @Test
+    void onlyWhenAskedForAndEveryTaskCanRunAtOnce() {
+        SparkConf asked = new SparkConf(false).set("spark.master", "local[2]").set(EpochJob.CONF, "true");
+        assertTrue(EpochJob.suits(true, asked, 2));
+        assertTrue(EpochJob.suits(true, asked, 1));
+        assertFalse(EpochJob.suits(true, asked, 3));
+        assertFalse(EpochJob.suits(false, asked, 2), "tasks that do not share the driver's memory");
+        assertFalse(EpochJob.suits(true, asked.clone().remove(EpochJob.CONF), 2), "the spark.ml API unless asked");
+        assertFalse(EpochJob.suits(true, asked.clone().set(EpochJob.CONF, "false"), 2));
+        assertFalse(EpochJob.suits(true, asked.clone().set("spark.task.cpus", "2"), 2), "two threads, one task");
+        assertTrue(EpochJob.suits(true, asked.clone().set("spark.task.cpus", "2"), 1));
+        assertFalse(EpochJob.suits(true, asked.clone().set("spark.master", "local[2,3]"), 2), "retried tasks");
+        assertFalse(EpochJob.suits(true, asked.clone().set("spark.master", "spark://host:7077"), 2));
+    }
+
+    /**
+     * Partition 0 is empty and never fails; partition 1's rows have labels the network has no
+     * output for (it was set up for 2 classes), so its first step fails while the other task waits
+     * for the next step's weights: the run fails with the task's error, the waiting task is let go,
+     * and the session trains on.
+     */
+    @Test
+    void aTaskThatFailsWhileItsSiblingWaitsFailsTheRun() {
+        List<Shard> oneSided = List.of(halves.get(1));
+        TrainSetup twoClasses = TrainSetup.of(DENSE, 784, new long[] {0, halves.get(1).rows()}, 255f, 2);
+        JavaRDD<Shard> rdd = spread(oneSided);
+        EpochJob job = new EpochJob(rdd, twoClasses.kernel(), 2, twoClasses.plan().stepsPerEpoch(),
+                JobDeadline.none(rdd.context()));
+        Exception e = assertThrows(Exception.class,
+                () -> twoClasses.trainer(job).train(twoClasses.initialParams(), 0, (s, p) -> { }));
+        assertInstanceOf(org.apache.spark.SparkException.class, e, "what a job a step throws");
+        Throwable c = e;
+        while (c.getCause() != null && !(c instanceof IllegalArgumentException)) {
+            c = c.getCause();
+        }
+        assertTrue(c instanceof IllegalArgumentException && c.getMessage().contains("outside 0..1"), e.toString());
+        assertArrayEquals(train(DENSE, new LocalGradients(halves, setup(DENSE).kernel())),
+                train(DENSE, epochJob(setup(DENSE), DENSE)), "the session trains on afterwards");
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable c = e;
+        while (c != null && !(c instanceof DivergedException)) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
+    @Test
     void anEpochAJobTrainsTheSameBitsAsAJobAStepAndAsOneJvm() {
-        List<Shard> shards = data.shards().collect();
         for (TrainConfig config : List.of(DENSE, CNN)) {
             TrainSetup setup = setup(config);
-            float[] local = train(config, new LocalGradients(shards, setup.kernel()));
+            float[] local = train(config, new LocalGradients(halves, setup.kernel()));
             assertArrayEquals(local, train(config, epochJob(setup, config)), config.layers());
-            assertArrayEquals(local, train(config, new SparkGradients(data.shards(), setup.kernel(), 2,
-                    JobDeadline.none(data.shards().context()))), config.layers());
-            assertFalse(java.util.Arrays.equals(local, setup.initialParams()), "training moved the weights");
+            assertArrayEquals(local, train(config, new SparkGradients(shards, setup.kernel(), 2,
+                    JobDeadline.none(shards.context()))), config.layers());
+            assertFalse(Arrays.equals(local, setup.initialParams()), "training moved the weights");
         }
     }
 
@@ -94,7 +170,7 @@ class EpochJobTest {
     void aStepOutOfTurnStartsTheEpochsJobAgainFromThere() {
         TrainSetup setup = setup(DENSE);
         float[] params = setup.initialParams();
-        LocalGradients local = new LocalGradients(data.shards().collect(), setup.kernel());
+        LocalGradients local = new LocalGradients(halves, setup.kernel());
         EpochJob job = epochJob(setup, DENSE);
         int[][] steps = {{0, 0}, {0, 1}, {0, 3}, {0, 3}, {1, 2}, {1, 3}, {0, 0}};
         try {
@@ -130,7 +206,7 @@ class EpochJobTest {
                 () -> setup.trainer(epochJob(setup, DENSE)).train(setup.initialParams(), 0, stopAtThirdStep)));
         assertEquals(0, StepRelay.openCount());
         // Tasks left waiting would hold both threads of local[2], and this run would never start.
-        assertArrayEquals(train(DENSE, new LocalGradients(data.shards().collect(), setup.kernel())),
+        assertArrayEquals(train(DENSE, new LocalGradients(halves, setup.kernel())),
                 train(DENSE, epochJob(setup, DENSE)));
     }
 
@@ -140,15 +216,41 @@ class EpochJobTest {
         TrainConfig diverging = new TrainConfig("test", new int[] {32, 16}, Activation.RELU, "sgd",
                 1e30, 0, false, 0, "constant", 100, 2, 9, 0, 0.1);
         TrainSetup setup = setup(diverging);
-        RuntimeException e = assertThrows(RuntimeException.class,
+        Exception e = assertThrows(Exception.class,
                 () -> setup.trainer(epochJob(setup, diverging)).train(setup.initialParams(), 0, (s, p) -> { }));
-        Throwable c = e;
-        while (c != null && !(c instanceof DivergedException)) {
-            c = c.getCause();
-        }
-        assertInstanceOf(DivergedException.class, c, "the task's error is in the chain: " + e);
-        assertArrayEquals(train(DENSE, new LocalGradients(data.shards().collect(), setup(DENSE).kernel())),
+        assertInstanceOf(DivergedException.class, rootCause(e), "the task's error is in the chain: " + e);
+        assertArrayEquals(train(DENSE, new LocalGradients(halves, setup(DENSE).kernel())),
                 train(DENSE, epochJob(setup(DENSE), DENSE)), "the session trains on afterwards");
+    }
+
+    /** Holds partition 1's task until opened (tasks of a local master run in this JVM). */
+    private static final CountDownLatch GATE = new CountDownLatch(1);
+
+    /**
+     * A step whose partial does not come within the deadline (partition 1's task waits on a gate
+     * that opens only after the verdict) fails the run with {@link JobTimeoutException} and
+     * cancels the epoch's job, which interrupts the waiting task: the session trains on.
+     */
+    @Test
+    void aStepPastTheDeadlineFailsTheRunAndCancelsTheJob() {
+        JavaRDD<Shard> held = shards.map(s -> {
+            if (TaskContext.getPartitionId() == 1) {
+                GATE.await();
+            }
+            return s;
+        });
+        TrainSetup setup = setup(DENSE);
+        EpochJob job = new EpochJob(held, setup.kernel(), 2, setup.plan().stepsPerEpoch(),
+                new JobDeadline(held.context(), 1));
+        try {
+            JobTimeoutException e = assertThrows(JobTimeoutException.class,
+                    () -> setup.trainer(job).train(setup.initialParams(), 0, (s, p) -> { }));
+            assertEquals("step 1 of epoch 1 did not finish within 1 s", e.getMessage());
+        } finally {
+            GATE.countDown();
+        }
+        assertArrayEquals(train(DENSE, new LocalGradients(halves, setup.kernel())), train(DENSE, epochJob(setup, DENSE)),
+                "the session trains on afterwards");
     }
 
     @Test
@@ -157,6 +259,7 @@ class EpochJobTest {
         assertEquals(4, EpochJob.localThreads("local[4]", 8));
         assertEquals(8, EpochJob.localThreads("local[*]", 8));
         assertEquals(4, EpochJob.localThreads("local[4,1]", 8));
+        assertEquals(4, EpochJob.localThreads("local[ 4 , 1 ]", 8), "as Spark reads it");
         assertEquals(0, EpochJob.localThreads("local[4,3]", 8), "a retried task could not rejoin the epoch");
         assertEquals(0, EpochJob.localThreads("local[*,2]", 8));
         assertEquals(0, EpochJob.localThreads("local-cluster[2,1,1024]", 8));

@@ -23,7 +23,7 @@ class StepRelayTest {
         return GradientSum.leaf(partition, 2, new float[] {value}, 0, 0, 1);
     }
 
-    /** A task over {@code steps} steps: it leaves weights[0] + partition as its partial. */
+    /** A task over {@code steps} steps, on a thread of its own: it leaves weights[0] + partition as its partial. */
     private static CompletableFuture<Void> task(StepRelay relay, int partition, int steps) {
         return CompletableFuture.runAsync(() -> {
             try {
@@ -37,7 +37,7 @@ class StepRelayTest {
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, r -> new Thread(r).start()); // a thread each: tasks of a step must all run at once
     }
 
     @Test
@@ -59,21 +59,39 @@ class StepRelayTest {
         } finally {
             relay.close();
         }
-        assertThrows(IllegalStateException.class, () -> StepRelay.of(relay.id()), "a closed relay is forgotten");
+        assertNull(StepRelay.of(relay.id()), "a closed relay is forgotten");
     }
 
     @Test
     void closingLetsAWaitingTaskGo() throws Exception {
         StepRelay relay = StepRelay.open(1);
-        CompletableFuture<float[]> waiting = CompletableFuture.supplyAsync(() -> {
+        float[][] got = {{1f}};
+        Thread task = new Thread(() -> {
             try {
-                return relay.awaitWeights(0);
+                got[0] = relay.awaitWeights(0);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
+        task.start();
+        while (task.getState() != Thread.State.WAITING) { // parked on the relay's condition
+            Thread.onSpinWait();
+        }
         relay.close();
-        assertNull(waiting.get(1, TimeUnit.MINUTES));
+        task.join();
+        assertNull(got[0], "a closed epoch gives no weights");
+    }
+
+    @Test
+    void noStepIsPostedOnceATaskHasFailed() {
+        StepRelay relay = StepRelay.open(2);
+        try {
+            relay.fail(new IllegalStateException("task failed"));
+            assertNull(relay.step(0, new float[1], 0, () -> false).partials());
+            assertThrows(IllegalStateException.class, () -> relay.leave(0, 0, leaf(0, 1)), "step 0 was never posted");
+        } finally {
+            relay.close();
+        }
     }
 
     @Test
@@ -98,6 +116,7 @@ class StepRelayTest {
             StepRelay.Outcome o = relay.step(0, new float[1], 1, () -> false);
             assertTrue(o.timedOut());
             assertNull(o.partials());
+            relay.close(); // the task may not have seen step 0 before it ended: closing lets it go
             onlyOne.join();
         } finally {
             relay.close();
