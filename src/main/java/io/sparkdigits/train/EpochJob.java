@@ -6,7 +6,6 @@ import java.util.Iterator;
 import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.concurrent.CancellationException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
@@ -187,14 +186,10 @@ public final class EpochJob implements GradientSource {
         if (running != null) {
             Running r = running;
             running = null;
-            r.relay().close();
             try {
-                r.job().get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                r.job().cancel(true);
-            } catch (ExecutionException | CancellationException e) {
-                // the run is already ending on another error; this job's own is not the news
+                finish(r);
+            } catch (Exception e) { // the SparkException of a failed job too, though undeclared
+                // The run is already ending on another error, or was stopped: this job's own is not the news.
             }
         }
     }
