@@ -10,6 +10,8 @@ import org.apache.hadoop.mapreduce.lib.input.LineRecordReader;
 import org.apache.hadoop.mapreduce.task.TaskAttemptContextImpl;
 import org.apache.hadoop.io.Text;
 import org.apache.spark.InterruptibleIterator;
+import org.apache.spark.deploy.SparkHadoopUtil;
+import org.apache.spark.executor.InputMetrics;
 import org.apache.spark.Partition;
 import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
@@ -74,7 +76,7 @@ final class LineRDD extends RDD<InternalRow> {
 
     @Override
     public scala.collection.Iterator<InternalRow> compute(Partition split, TaskContext context) {
-        Lines lines = new Lines(((Task) split).slices(), conf.value().value());
+        Lines lines = new Lines(((Task) split).slices(), conf.value().value(), Read.of(context));
         context.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> lines.close());
         // Interruptible: a cancelled job (--step-timeout, Ctrl-C) stops here, not at the split's end.
         return new InterruptibleIterator<>(context, lines);
@@ -89,19 +91,46 @@ final class LineRDD extends RDD<InternalRow> {
         return reader;
     }
 
+    /**
+     * The task's input metrics, the Spark UI's "Input" column, kept as Spark's own file readers
+     * keep them: a record a line, and the bytes the task's thread read from Hadoop file systems,
+     * updated every {@link #EVERY} lines and when a reader closes.
+     */
+    private record Read(InputMetrics metrics, long before, scala.Function0<Object> bytesOnThread) {
+        static final int EVERY = 1000;
+
+        static Read of(TaskContext context) {
+            InputMetrics m = context.taskMetrics().inputMetrics();
+            return new Read(m, m.bytesRead(), SparkHadoopUtil.get().getFSBytesReadOnThreadCallback());
+        }
+
+        void line() {
+            metrics.incRecordsRead(1);
+            if (metrics.recordsRead() % EVERY == 0) {
+                bytes();
+            }
+        }
+
+        void bytes() {
+            metrics.setBytesRead(before + (Long) bytesOnThread.apply());
+        }
+    }
+
     /** Walks the slices one after the other, one reader open at a time. */
     private static final class Lines extends AbstractIterator<InternalRow> {
         private final List<FileSlices.Slice> slices;
         private final org.apache.hadoop.conf.Configuration hadoop;
+        private final Read read;
         private final Object[] values = new Object[3];
         private final GenericInternalRow row = new GenericInternalRow(values);
         private int next;
         private LineRecordReader reader;
         private boolean ready;
 
-        Lines(List<FileSlices.Slice> slices, org.apache.hadoop.conf.Configuration hadoop) {
+        Lines(List<FileSlices.Slice> slices, org.apache.hadoop.conf.Configuration hadoop, Read read) {
             this.slices = slices;
             this.hadoop = hadoop;
+            this.read = read;
         }
 
         @Override
@@ -126,6 +155,7 @@ final class LineRDD extends RDD<InternalRow> {
                 throw new java.util.NoSuchElementException();
             }
             ready = false;
+            read.line();
             Text line = reader.getCurrentValue();
             values[CsvFrames.LINE] = UTF8String.fromBytes(line.getBytes(), 0, line.getLength());
             return row;
@@ -152,6 +182,7 @@ final class LineRDD extends RDD<InternalRow> {
                     throw new UncheckedIOException(e);
                 }
                 reader = null;
+                read.bytes();
             }
         }
     }

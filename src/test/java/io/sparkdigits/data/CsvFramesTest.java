@@ -15,7 +15,12 @@ import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.io.compress.BZip2Codec;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.junit.jupiter.api.AfterEach;
@@ -94,6 +99,53 @@ class CsvFramesTest {
             assertEquals(expected.get(i), actual.get(i), what + ", row " + i);
         }
         assertEquals(expected.size(), actual.size(), what + ": rows");
+    }
+
+    /** Sums the input metrics of every task that ends while it listens. */
+    private static final class InputRead extends SparkListener {
+        final AtomicLong records = new AtomicLong();
+        final AtomicLong bytes = new AtomicLong();
+
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd end) {
+            if (end.taskMetrics() != null) {
+                records.addAndGet(end.taskMetrics().inputMetrics().recordsRead());
+                bytes.addAndGet(end.taskMetrics().inputMetrics().bytesRead());
+            }
+        }
+    }
+
+    /** Records and bytes read, as the Spark UI shows them, by the tasks of {@code rows.count()}. */
+    private static long[] inputOf(JavaRDD<InternalRow> rows) throws TimeoutException {
+        SparkContext sc = SparkSessionExtension.spark().sparkContext();
+        InputRead read = new InputRead();
+        sc.addSparkListener(read);
+        try {
+            rows.count();
+            sc.listenerBus().waitUntilEmpty(); // task-end events arrive on the bus's own thread
+        } finally {
+            sc.removeSparkListener(read);
+        }
+        return new long[] {read.records.get(), read.bytes.get()};
+    }
+
+    /** The Spark UI's "Input" of our read is what the text source's is: a record a line, the bytes read. */
+    @Test
+    void theInputMetricsAreTheTextSources() throws IOException, TimeoutException {
+        write("a.csv", "label,x,y\n" + lines(3000, 1, "\n"));
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(dir.resolve("e.csv.gz")))) {
+            out.write(lines(2500, 5, "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        SparkSession spark = SparkSessionExtension.spark();
+        CsvLayout layout = CsvLayout.inspect(dir.toString(), CsvLayout.Header.AUTO, LabelColumn.DEFAULT, false,
+                new Configuration());
+        long[] ours = inputOf(CsvFrames.lines(spark, layout, 2));
+        long[] theirs = inputOf(sparkText(spark, layout, 2));
+        long lines = CsvFrames.lines(spark, layout, 2).count();
+        assertEquals(lines, ours[0], "a record a line");
+        assertEquals(theirs[0], ours[0], "records, as the text source counts them");
+        assertTrue(ours[1] >= Files.size(dir.resolve("a.csv")), ours[1] + " bytes read");
+        assertEquals(theirs[1], ours[1], "bytes, as the text source counts them");
     }
 
     @Test
