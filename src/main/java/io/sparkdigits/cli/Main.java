@@ -102,7 +102,8 @@ public final class Main {
     /**
      * Settings this job is better with, unless the user chose otherwise: every step broadcasts the
      * weights, random floats that compression only slows down; a local run listens on loopback
-     * only ({@link LocalBinding}) and writes its broadcasts in small pieces.
+     * only ({@link LocalBinding}), writes its broadcasts in small pieces and runs an epoch of
+     * training as one job ({@link EpochJob}).
      */
     static SparkConf defaults() {
         return defaults(new SparkConf());

@@ -40,7 +40,10 @@ import org.apache.spark.api.java.function.VoidFunction;
 public final class EpochJob implements GradientSource {
     /** {@code true} for a job an epoch where {@link #suits} allows it; off unless set. */
     public static final String CONF = "spark.digits.jobPerEpoch";
-    private static final Pattern LOCAL = Pattern.compile("local(?:\\[\\s*(\\*|\\d+)\\s*(?:,\\s*(\\d+)\\s*)?])?");
+    /** Spark's local property: cancelling the job interrupts its running tasks' threads. */
+    private static final String INTERRUPT = "spark.job.interruptOnCancel";
+    /** A local master as Spark reads it: {@code local}, {@code local[N]}, {@code local[*]}, {@code local[N, F]}. */
+    private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d+)(?:\\s*,\\s*(\\d+))?])?");
 
     private final JavaRDD<Shard> shards;
     private final PartitionGradient kernel;
@@ -117,8 +120,7 @@ public final class EpochJob implements GradientSource {
         SparkContext sc = shards.context();
         StepRelay relay = StepRelay.open(shards.getNumPartitions());
         Steps tasks = new Steps(kernel, shards.getNumPartitions(), relay.id(), epoch, firstStep, steps);
-        String name = "train epoch " + (epoch + 1) + (epochs > 0 ? "/" + epochs : "") + ", steps " + (firstStep + 1)
-                + "-" + steps;
+        String name = "train epoch " + (epoch + 1) + "/" + epochs + ", steps " + (firstStep + 1) + "-" + steps;
         String interrupt = sc.getLocalProperty(INTERRUPT);
         sc.setLocalProperty(INTERRUPT, "true"); // a cancelled or aborted job wakes its waiting tasks
         try {
@@ -131,9 +133,6 @@ public final class EpochJob implements GradientSource {
             sc.setLocalProperty(INTERRUPT, interrupt);
         }
     }
-
-    /** Spark's local property: cancelling the job interrupts its running tasks' threads. */
-    private static final String INTERRUPT = "spark.job.interruptOnCancel";
 
     /**
      * Hands the tasks the step's weights and waits for their partials. A task that failed, a job

@@ -12,8 +12,9 @@ public interface GradientSource {
     }
 
     /**
-     * The steps of a run over cached {@code shards}: a job an epoch where the master allows it
-     * ({@link EpochJob#suits}), else a job a step ({@link SparkGradients}, tree depth 2).
+     * The steps of a run over cached {@code shards}: a job an epoch where the session asks for it
+     * and the master allows it ({@link EpochJob#suits}), else a job a step ({@link SparkGradients},
+     * tree depth 2).
      */
     static GradientSource onSpark(JavaRDD<Shard> shards, PartitionGradient kernel, JobDeadline deadline, int epochs,
                                   int stepsPerEpoch) {

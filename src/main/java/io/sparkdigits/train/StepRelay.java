@@ -12,8 +12,9 @@ import java.util.function.BooleanSupplier;
  * Where the driver and the tasks of an {@link EpochJob}, all in this JVM, meet at every step: the
  * driver posts the step's weights and waits until every partition has left its partial; each task
  * waits for the weights of its next step. Relays are found by number, which is all a task's
- * closure carries. The weights are the driver's own array, read only while the driver waits, and
- * the partials the tasks' own: nothing is copied, as in {@link StepExchange.InMemory}.
+ * closure carries. The weights are the driver's own array, which tasks read only while the driver
+ * waits (or after the run has failed, when the driver writes it no more), and the partials the
+ * tasks' own: nothing is copied, as in {@link StepExchange.InMemory}.
  */
 final class StepRelay {
     private static final Map<Long, StepRelay> OPEN = new ConcurrentHashMap<>();
@@ -71,7 +72,7 @@ final class StepRelay {
         lock.lock();
         try {
             if (failure != null || closed) {
-                return new Outcome(null, false); // a task failed already: no one computes this step
+                return new Outcome(null, false); // a task failed, or the epoch was closed: no one computes this step
             }
             step = s;
             weights = params;

@@ -23,8 +23,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The {@code train} command on Spark: load and cache the data, build the network, run the
- * synchronous loop with {@link SparkGradients}, report every epoch, checkpoint, evaluate and save
- * the model. Orchestration only: the arithmetic lives in {@code nn} and {@code optim}.
+ * synchronous loop with {@link GradientSource#onSpark} (a job an epoch or a job a step), report
+ * every epoch, checkpoint, evaluate and save the model. Orchestration only: the arithmetic lives in {@code nn} and {@code optim}.
  */
 public final class TrainJob {
     private static final Logger LOG = LogManager.getLogger(TrainJob.class);

@@ -17,9 +17,9 @@ import java.util.OptionalDouble;
 
 /**
  * One training run of our trainer on cached shards, driven as {@code TrainJob} drives it (same
- * {@link TrainSetup}, {@link SparkGradients} with tree depth 2) but without saving anything. Time
+ * {@link TrainSetup}, {@link GradientSource#onSpark}) but without saving anything. Time
  * is the trainer's own per-epoch time: the synchronous step loop with every Spark cost
- * (broadcast, tasks, tree aggregation, optimizer update on the driver); loading is done before,
+ * (jobs, weights out, partials back and merged, optimizer update on the driver); loading is done before,
  * and the optional per-epoch test evaluation runs in the epoch listener, outside that time.
  */
 final class TrainRun {

@@ -119,6 +119,7 @@ class CsvFramesTest {
     private static long[] inputOf(JavaRDD<InternalRow> rows) throws TimeoutException {
         SparkContext sc = SparkSessionExtension.spark().sparkContext();
         InputRead read = new InputRead();
+        sc.listenerBus().waitUntilEmpty(); // no task of an earlier job is counted
         sc.addSparkListener(read);
         try {
             rows.count();

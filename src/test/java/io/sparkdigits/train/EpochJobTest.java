@@ -121,36 +121,77 @@ class EpochJobTest {
     }
 
     /**
+     * Holds a task until the test opens it (tasks of a local master run in this JVM); a new latch
+     * for each test that uses it.
+     */
+    private static volatile CountDownLatch gate;
+
+    /** Whether a thread of this JVM waits in {@link StepRelay#awaitWeights}: a task between steps. */
+    private static boolean aTaskWaitsForWeights() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getState() == Thread.State.WAITING)
+                .anyMatch(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().equals(StepRelay.class.getName())
+                        && f.getMethodName().equals("awaitWeights")));
+    }
+
+    /**
      * Partition 0 is empty and never fails; partition 1's rows have labels the network has no
-     * output for (it was set up for 2 classes), so its first step fails while the other task waits
-     * for the next step's weights: the run fails with the task's error, the waiting task is let go,
-     * and the session trains on.
+     * output for (it was set up for 2 classes). Partition 1 is held until partition 0's task waits
+     * on the relay for weights; then its first step fails: the run fails with that task's error,
+     * the waiting task is let go, and the session trains on.
      */
     @Test
-    void aTaskThatFailsWhileItsSiblingWaitsFailsTheRun() {
-        List<Shard> oneSided = List.of(halves.get(1));
+    void aTaskThatFailsWhileItsSiblingWaitsFailsTheRun() throws InterruptedException {
+        gate = new CountDownLatch(1);
+        JavaRDD<Shard> rdd = spread(List.of(halves.get(1))).map(s -> {
+            if (TaskContext.getPartitionId() == 1) {
+                gate.await();
+            }
+            return s;
+        });
         TrainSetup twoClasses = TrainSetup.of(DENSE, 784, new long[] {0, halves.get(1).rows()}, 255f, 2);
-        JavaRDD<Shard> rdd = spread(oneSided);
         EpochJob job = new EpochJob(rdd, twoClasses.kernel(), 2, twoClasses.plan().stepsPerEpoch(),
                 JobDeadline.none(rdd.context()));
-        Exception e = assertThrows(Exception.class,
-                () -> twoClasses.trainer(job).train(twoClasses.initialParams(), 0, (s, p) -> { }));
-        assertInstanceOf(org.apache.spark.SparkException.class, e, "what a job a step throws");
-        Throwable c = e;
-        while (c.getCause() != null && !(c instanceof IllegalArgumentException)) {
-            c = c.getCause();
+        Thread opener = new Thread(() -> {
+            while (!aTaskWaitsForWeights()) {
+                sleep(5);
+            }
+            gate.countDown();
+        });
+        opener.start();
+        Exception e;
+        try {
+            e = assertThrows(Exception.class,
+                    () -> twoClasses.trainer(job).train(twoClasses.initialParams(), 0, (s, p) -> { }));
+        } finally {
+            gate.countDown();
+            opener.interrupt();
+            opener.join();
         }
-        assertTrue(c instanceof IllegalArgumentException && c.getMessage().contains("outside 0..1"), e.toString());
+        assertInstanceOf(org.apache.spark.SparkException.class, e, "what a job a step throws");
+        Throwable c = causeOf(IllegalArgumentException.class, e);
+        assertTrue(c != null && c.getMessage().contains("outside 0..1"), e.toString());
         assertArrayEquals(train(DENSE, new LocalGradients(halves, setup(DENSE).kernel())),
                 train(DENSE, epochJob(setup(DENSE), DENSE)), "the session trains on afterwards");
     }
 
-    private static Throwable rootCause(Throwable e) {
-        Throwable c = e;
-        while (c != null && !(c instanceof DivergedException)) {
-            c = c.getCause();
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
-        return c;
+    }
+
+    /** The first {@code type} in {@code e}'s chain of causes, or null. */
+    private static Throwable causeOf(Class<? extends Throwable> type, Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return c;
+            }
+        }
+        return null;
     }
 
     @Test
@@ -218,13 +259,10 @@ class EpochJobTest {
         TrainSetup setup = setup(diverging);
         Exception e = assertThrows(Exception.class,
                 () -> setup.trainer(epochJob(setup, diverging)).train(setup.initialParams(), 0, (s, p) -> { }));
-        assertInstanceOf(DivergedException.class, rootCause(e), "the task's error is in the chain: " + e);
+        assertInstanceOf(DivergedException.class, causeOf(DivergedException.class, e), "the task's error is in the chain: " + e);
         assertArrayEquals(train(DENSE, new LocalGradients(halves, setup(DENSE).kernel())),
                 train(DENSE, epochJob(setup(DENSE), DENSE)), "the session trains on afterwards");
     }
-
-    /** Holds partition 1's task until opened (tasks of a local master run in this JVM). */
-    private static final CountDownLatch GATE = new CountDownLatch(1);
 
     /**
      * A step whose partial does not come within the deadline (partition 1's task waits on a gate
@@ -233,9 +271,10 @@ class EpochJobTest {
      */
     @Test
     void aStepPastTheDeadlineFailsTheRunAndCancelsTheJob() {
+        gate = new CountDownLatch(1);
         JavaRDD<Shard> held = shards.map(s -> {
             if (TaskContext.getPartitionId() == 1) {
-                GATE.await();
+                gate.await();
             }
             return s;
         });
@@ -247,7 +286,7 @@ class EpochJobTest {
                     () -> setup.trainer(job).train(setup.initialParams(), 0, (s, p) -> { }));
             assertEquals("step 1 of epoch 1 did not finish within 1 s", e.getMessage());
         } finally {
-            GATE.countDown();
+            gate.countDown();
         }
         assertArrayEquals(train(DENSE, new LocalGradients(halves, setup.kernel())), train(DENSE, epochJob(setup, DENSE)),
                 "the session trains on afterwards");
@@ -259,7 +298,8 @@ class EpochJobTest {
         assertEquals(4, EpochJob.localThreads("local[4]", 8));
         assertEquals(8, EpochJob.localThreads("local[*]", 8));
         assertEquals(4, EpochJob.localThreads("local[4,1]", 8));
-        assertEquals(4, EpochJob.localThreads("local[ 4 , 1 ]", 8), "as Spark reads it");
+        assertEquals(4, EpochJob.localThreads("local[4 , 1]", 8), "spaces around the comma, as Spark allows");
+        assertEquals(0, EpochJob.localThreads("local[ 4 ]", 8), "not a master Spark knows");
         assertEquals(0, EpochJob.localThreads("local[4,3]", 8), "a retried task could not rejoin the epoch");
         assertEquals(0, EpochJob.localThreads("local[*,2]", 8));
         assertEquals(0, EpochJob.localThreads("local-cluster[2,1,1024]", 8));
