@@ -118,9 +118,74 @@ class AugmentTest {
                         source[i] = (float) values.nextDouble(-2, 2);
                     }
                     float[] x = source.clone();
-                    a.apply(x, 1, new long[] {seed}, s);
+                    a.applyThroughMap(x, 1, new long[] {seed}, s);
                     assertArrayEquals(bilinear(source, 9, 11, c, s.mapX, s.mapY), x, spec + " c=" + c + " seed " + seed);
+                    float[] fast = source.clone();
+                    a.apply(fast, 1, new long[] {seed}, s);
+                    assertBitsEqual(x, fast, spec + " c=" + c + " seed " + seed);
                 }
+            }
+        }
+    }
+
+    /**
+     * The affine path samples only the part of each row that can reach the image's non-zero box:
+     * on images mostly blank, with the box anywhere (touching an edge or a corner, one pixel,
+     * none at all, or all of the image), with -0 and NaN pixels, distortions up to the limits,
+     * it must write the full computation's bits, zeros included.
+     */
+    @Test
+    void sparseImagesGetTheFullComputationsBits() {
+        SplittableRandom values = new SplittableRandom(7);
+        String[] specs = {"shift=1,rotate=5", "shift=3,rotate=30,scale=0.5", "rotate=180", "rotate=90",
+                "shift=64,rotate=180,scale=0.9", "scale=0.99", "shift=0.5"};
+        int computed = 0;
+        for (String spec : specs) {
+            Augment a = Augment.parse(spec);
+            for (int c : new int[] {1, 3}) {
+                Augment.Scratch s = a.scratch(28, 28, c);
+                for (int image = 0; image < 200; image++) {
+                    float[] source = sparseImage(values, 28, 28, c, image);
+                    long seed = values.nextLong();
+                    float[] full = source.clone();
+                    a.applyThroughMap(full, 1, new long[] {seed}, s);
+                    float[] fast = source.clone();
+                    a.apply(fast, 1, new long[] {seed}, s);
+                    assertBitsEqual(full, fast, spec + " c=" + c + " image " + image);
+                    computed++;
+                }
+            }
+        }
+        assertEquals(specs.length * 2 * 200, computed);
+    }
+
+    /** A blank image with a box of random values: where and how big depends on {@code image}. */
+    private static float[] sparseImage(SplittableRandom values, int h, int w, int c, int image) {
+        float[] x = new float[h * w * c];
+        if (image % 10 == 0) {
+            return x;
+        }
+        int top = image % 10 == 1 ? 0 : values.nextInt(h);
+        int left = image % 10 == 2 ? 0 : values.nextInt(w);
+        int bottom = image % 10 == 3 ? h - 1 : image % 10 == 4 ? top : values.nextInt(top, h);
+        int right = image % 10 == 5 ? w - 1 : image % 10 == 4 ? left : values.nextInt(left, w);
+        for (int y = top; y <= bottom; y++) {
+            for (int col = left; col <= right; col++) {
+                for (int ch = 0; ch < c; ch++) {
+                    double u = values.nextDouble();
+                    x[(y * w + col) * c + ch] = u < 0.4 ? 0f : u < 0.42 ? -0f : u < 0.43 && image % 10 == 6
+                            ? Float.NaN : (float) values.nextDouble(-1, 1);
+                }
+            }
+        }
+        return x;
+    }
+
+    private static void assertBitsEqual(float[] expected, float[] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
+                assertEquals(expected[i], actual[i], what + ": pixel value " + i + " (bits differ)");
+                assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]), what + ": pixel value " + i);
             }
         }
     }
