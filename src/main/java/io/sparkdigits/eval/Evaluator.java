@@ -6,44 +6,75 @@ import io.sparkdigits.infer.Predictor;
 import io.sparkdigits.nn.BatchStats;
 import io.sparkdigits.nn.NetworkSpec;
 import io.sparkdigits.nn.SoftmaxCrossEntropy;
+import io.sparkdigits.infer.TaskWeights;
 import java.io.Serializable;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.broadcast.Broadcast;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction2;
 
 /**
  * Accuracy, loss and the confusion matrix of a network over cached shards, computed where the
- * shards live and combined with {@code treeAggregate}: only a K x K matrix per partition travels.
+ * shards live: only a K x K matrix per partition travels, and the driver adds them up in partition
+ * order, so a report does not depend on which task finished first.
  */
 public final class Evaluator {
     /** Every row of every shard. */
     public static final DigitData.Rows ALL_ROWS = (rows, partition) -> null;
+    private static final ClassTag<Partial> PARTIAL = ClassTag$.MODULE$.apply(Partial.class);
 
     private Evaluator() {
     }
 
+    /**
+     * The report over rows {@code which} of every shard. The job runs a named function class with
+     * {@code runJob}: Spark's closure cleaner, which reads and parses the class file behind each
+     * lambda of a job, lets it by; a training run evaluates after every epoch.
+     */
     public static EvaluationReport evaluate(JavaRDD<Shard> shards, Predictor predictor, DigitData.Rows which) {
         int classes = predictor.spec().outputSize();
-        NetworkSpec spec = predictor.spec();
-        float scale = predictor.scale();
-        // The weights travel as a broadcast, fetched once per executor, not inside every task's
-        // binary (megabytes for the larger presets).
-        Broadcast<float[]> weights = shards.context().broadcast(predictor.params(),
-                scala.reflect.ClassTag$.MODULE$.apply(float[].class));
+        // The weights travel once per executor (a broadcast), or not at all on a local master, not
+        // inside every task's binary (megabytes for the larger presets).
+        TaskWeights weights = TaskWeights.of(shards.context(), predictor.params());
         try {
-            Partial total = shards
-                    .mapPartitionsWithIndex((p, it) -> {
-                        Predictor local = new Predictor(spec, weights.value(), scale);
-                        Partial part = new Partial(classes);
-                        while (it.hasNext()) {
-                            Shard s = it.next();
-                            part.add(local, s, which.of(s.rows(), p));
-                        }
-                        return java.util.List.of(part).iterator();
-                    }, true)
-                    .treeAggregate(new Partial(classes), Partial::merge, Partial::merge, 2);
+            Partial[] parts = (Partial[]) shards.context().runJob(shards.rdd(),
+                    new Score(predictor.spec(), weights, predictor.scale(), which), PARTIAL);
+            Partial total = new Partial(classes);
+            for (Partial part : parts) {
+                total.merge(part);
+            }
             return new EvaluationReport(total.cm, total.loss, total.rows);
         } finally {
-            weights.destroy();
+            weights.release();
+        }
+    }
+
+    /** One partition's task: its partial report. */
+    private static final class Score extends AbstractFunction2<TaskContext, scala.collection.Iterator<Shard>, Partial>
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final NetworkSpec spec;
+        private final TaskWeights weights;
+        private final float scale;
+        private final DigitData.Rows which;
+
+        Score(NetworkSpec spec, TaskWeights weights, float scale, DigitData.Rows which) {
+            this.spec = spec;
+            this.weights = weights;
+            this.scale = scale;
+            this.which = which;
+        }
+
+        @Override
+        public Partial apply(TaskContext task, scala.collection.Iterator<Shard> it) {
+            Predictor local = new Predictor(spec, weights.values(), scale);
+            Partial part = new Partial(spec.outputSize());
+            while (it.hasNext()) {
+                Shard s = it.next();
+                part.add(local, s, which.of(s.rows(), task.partitionId()));
+            }
+            return part;
         }
     }
 

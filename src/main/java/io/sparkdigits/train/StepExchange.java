@@ -1,5 +1,6 @@
 package io.sparkdigits.train;
 
+import io.sparkdigits.infer.TaskWeights;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,7 +45,7 @@ public interface StepExchange extends Serializable {
     void release();
 
     /** Set to {@code false} to use a broadcast and task results on a local master too. */
-    String IN_MEMORY_CONF = "spark.digits.localWeights";
+    String IN_MEMORY_CONF = TaskWeights.IN_MEMORY_CONF;
 
     /** The exchange of {@code sc}'s next job over {@code partitions}, sending {@code params}. */
     static StepExchange of(SparkContext sc, float[] params, int partitions, boolean inMemory) {
@@ -56,15 +57,9 @@ public interface StepExchange extends Serializable {
         return inMemory(sc.isLocal(), sc.getConf());
     }
 
-    /**
-     * Whether a context exchanges in memory: only when every task runs in this JVM and loads our
-     * classes through the driver's class loaders, so that it reads the same registry (with
-     * {@code spark.executor.userClassPathFirst} the executor loads them anew, registry and all);
-     * and not when {@link #IN_MEMORY_CONF} turns it off.
-     */
+    /** Whether a context exchanges in memory: when its tasks can read {@link TaskWeights#inMemory the driver's memory}. */
     static boolean inMemory(boolean localMaster, SparkConf conf) {
-        return localMaster && !conf.getBoolean("spark.executor.userClassPathFirst", false)
-                && conf.getBoolean(IN_MEMORY_CONF, true);
+        return TaskWeights.inMemory(localMaster, conf);
     }
 
     /** Weights in a Spark broadcast, written once and fetched once per executor; partials as task results. */
