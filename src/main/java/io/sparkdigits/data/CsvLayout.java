@@ -143,9 +143,14 @@ public record CsvLayout(String path, List<String> files, List<Long> lengths, Hea
             if (label.byPosition(header.length) >= 0 || problem != null) {
                 return;
             }
-            int here = label.find(header);
-            if (here < 0) {
+            java.util.List<Integer> named = label.find(header);
+            int here = named.size() == 1 ? named.get(0) : -1;
+            if (named.isEmpty()) {
                 problem = name + ": line 1: no column is named '" + label + "' (--label-column)";
+            } else if (named.size() > 1) {
+                problem = name + ": line 1: " + named.size() + " columns are named '" + label + "' (columns "
+                        + named.stream().map(c -> Integer.toString(c + 1)).collect(java.util.stream.Collectors.joining(", "))
+                        + "); give --label-column the number of the label's column";
             } else if (at >= 0 && here != at) {
                 problem = name + ": line 1: '" + label + "' is column " + (here + 1) + " here but column " + (at + 1)
                         + " in " + file + "; the files' columns must be in the same order";

@@ -42,23 +42,22 @@ public record LabelColumn(String choice, boolean given) implements Serializable 
     }
 
     /**
-     * The 0-based column {@code header} gives this name, or -1: an exact match, or else the only
-     * column whose name matches without case.
+     * The 0-based columns {@code header} gives this name: those that match it exactly, or, if none
+     * does, those that match it without case. One is the label; more are ambiguous, and the caller
+     * refuses them rather than take the first.
      */
-    int find(String[] header) {
-        int loose = -1;
-        int looseCount = 0;
+    java.util.List<Integer> find(String[] header) {
+        java.util.List<Integer> exact = new java.util.ArrayList<>();
+        java.util.List<Integer> loose = new java.util.ArrayList<>();
         for (int i = 0; i < header.length; i++) {
             String name = CsvLayout.unquote(header[i].trim());
             if (name.equals(choice)) {
-                return i;
-            }
-            if (name.equalsIgnoreCase(choice)) {
-                loose = i;
-                looseCount++;
+                exact.add(i);
+            } else if (name.equalsIgnoreCase(choice)) {
+                loose.add(i);
             }
         }
-        return looseCount == 1 ? loose : -1;
+        return exact.isEmpty() ? loose : exact;
     }
 
     @Override
