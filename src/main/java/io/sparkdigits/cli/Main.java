@@ -71,7 +71,7 @@ public final class Main {
         int code = 1;
         try {
             if (spark == null && command.needsSpark()) {
-                spark = SparkSession.builder().config(defaults()).appName("spark-digits " + command.name()).getOrCreate();
+                spark = CliSession.start(defaults().setAppName("spark-digits " + command.name()));
                 LocalBinding.announceUi(spark, err);
             }
             code = command.run(options, spark);
