@@ -17,19 +17,22 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The session a command runs in, started the short way.
  *
- * <p>Two costs of Spark's usual {@code SparkSession.builder().getOrCreate()} buy a command nothing,
- * and each took about a second of a cold start on 2 cores:
+ * <p>Two parts of Spark's usual {@code SparkSession.builder().getOrCreate()} buy a command nothing,
+ * and each builds Scala's runtime universe, about a second of a cold start on 2 cores (whichever
+ * comes first pays it):
  * <ul>
  *   <li>The API's builder finds the session's implementation (classic or Connect) by Scala
- *       reflection, which builds Scala's runtime universe first. The classic implementation's own
- *       builder does not ask.</li>
+ *       reflection. The classic implementation's own builder does not ask (so
+ *       {@code spark.api.mode} and {@code spark.remote} do not apply to a command).</li>
  *   <li>Every session applies the session extensions that jars on the class path declare as
  *       services. spark-mllib, on the class path for the {@code spark.ml} API and vector
- *       columns, declares one that registers its SQL functions for Spark Connect clients
- *       ({@code vector_to_array} and others); deriving their encoders builds the same universe.
- *       No command calls them, so the session is built with the thread's context class loader
- *       hiding exactly that declaration (extensions named by {@code spark.sql.extensions} are
- *       applied as always).</li>
+ *       columns, declares one that registers the SQL functions {@code vector_to_array},
+ *       {@code array_to_vector} and {@code aggregate_metrics}, deriving their encoders by that
+ *       reflection. Without it those names do not resolve: {@code org.apache.spark.ml.functions}
+ *       and {@code OneVsRestModel} use them, and Spark Connect clients. No command does
+ *       ({@code CliSessionTest} checks our sources), so the session is built with the thread's
+ *       context class loader hiding exactly that declaration (extensions named by
+ *       {@code spark.sql.extensions} are applied as always).</li>
  * </ul>
  * The threads that the session's context starts inherit the hiding loader as their context class
  * loader (and the local executor's class loader has it as its parent); it loads every class and
@@ -61,6 +64,12 @@ final class CliSession {
      * declaration that names any other provider is kept whole.
      */
     static final class Hiding extends ClassLoader {
+        static {
+            // Task threads load classes through it (the local executor's loader is its child):
+            // a lock per class name, as its parent takes, not one for the whole loader.
+            registerAsParallelCapable();
+        }
+
         Hiding(ClassLoader parent) {
             super(parent);
         }

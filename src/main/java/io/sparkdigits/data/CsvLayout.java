@@ -148,7 +148,7 @@ public record CsvLayout(String path, List<String> files, List<Long> lengths, Hea
             if (named.isEmpty()) {
                 problem = name + ": line 1: no column is named '" + label + "' (--label-column)";
             } else if (named.size() > 1) {
-                problem = name + ": line 1: " + named.size() + " columns are named '" + label + "' (columns "
+                problem = name + ": line 1: " + named.size() + " columns match the name '" + label + "' (columns "
                         + named.stream().map(c -> Integer.toString(c + 1)).collect(java.util.stream.Collectors.joining(", "))
                         + "); give --label-column the number of the label's column";
             } else if (at >= 0 && here != at) {

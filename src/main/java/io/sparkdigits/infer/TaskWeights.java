@@ -88,9 +88,10 @@ public interface TaskWeights extends Serializable {
         public float[] values() {
             float[] params = HELD.get(id);
             if (params == null) {
-                throw new IllegalStateException("weights " + id + " are not in this JVM: in-memory weights are for"
-                        + " tasks of a local master that share the driver's class loaders; --conf " + IN_MEMORY_CONF
-                        + "=false broadcasts them instead");
+                throw new IllegalStateException("weights " + id + " are not held in this JVM: their job is over"
+                        + " (failed or cancelled), or this task does not share the driver's class loaders (in-memory"
+                        + " weights are for tasks of a local master; --conf " + IN_MEMORY_CONF
+                        + "=false broadcasts them instead)");
             }
             return params;
         }

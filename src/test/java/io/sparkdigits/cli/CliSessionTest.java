@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The CLI's session skips MLlib's session extension, and only it: the hiding loader drops the
- * declaration that names it alone, keeps any other, and leaves every other resource alone.
+ * declaration that names it alone, keeps any other, and leaves every other resource alone; and
+ * nothing of ours calls the functions that extension registers.
  */
 @ExtendWith(SparkSessionExtension.class)
 class CliSessionTest {
@@ -67,6 +68,29 @@ class CliSessionTest {
             Files.writeString(services, CliSession.SKIPPED.iterator().next() + "\n");
             assertTrue(Collections.list(hiding.getResources(CliSession.EXTENSIONS)).isEmpty());
         }
+    }
+
+    /**
+     * Without MLlib's extension these names do not resolve in a command's session: our code must
+     * not use them (nor {@code ml.functions}, whose vector/array conversions call them, nor
+     * one-vs-rest models, which do too).
+     */
+    @Test
+    void noCodeOfOursCallsTheHiddenFunctions() throws IOException {
+        List<String> uses = new ArrayList<>();
+        try (var files = Files.walk(Path.of("src/main/java"))) {
+            // CliSession.java names them in saying why they are hidden.
+            for (Path f : files.filter(p -> p.toString().endsWith(".java") && !p.endsWith("CliSession.java")).toList()) {
+                String code = Files.readString(f);
+                for (String name : List.of("vector_to_array", "array_to_vector", "aggregate_metrics",
+                        "org.apache.spark.ml.functions", "OneVsRest")) {
+                    if (code.contains(name)) {
+                        uses.add(f + ": " + name);
+                    }
+                }
+            }
+        }
+        assertTrue(uses.isEmpty(), "a command's session has no MLlib SQL functions (cli.CliSession): " + uses);
     }
 
     @Test

@@ -122,10 +122,10 @@ class CsvLayoutTest {
     @Test
     void aNameThatTwoColumnsCarryIsRefused() throws IOException {
         Files.write(dir.resolve("a.csv"), List.of("x1,label,x2,label", "1,2,3,4"));
-        assertTrue(refused("label").endsWith("a.csv: line 1: 2 columns are named 'label' (columns 2, 4); give"
+        assertTrue(refused("label").endsWith("a.csv: line 1: 2 columns match the name 'label' (columns 2, 4); give"
                 + " --label-column the number of the label's column"), refused("label"));
         Files.write(dir.resolve("a.csv"), List.of("x1,Label,x2,LABEL", "1,2,3,4"));
-        assertTrue(refused("label").contains("2 columns are named 'label' (columns 2, 4)"), refused("label"));
+        assertTrue(refused("label").contains("2 columns match the name 'label' (columns 2, 4)"), refused("label"));
         Files.write(dir.resolve("a.csv"), List.of("x1,Label,x2,label", "1,2,3,4"));
         assertEquals(3, inspect("label").label(), "an exact match is preferred to one without case");
         assertEquals(3, inspect("4").label(), "a number chooses among them");
