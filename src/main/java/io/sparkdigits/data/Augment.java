@@ -175,11 +175,7 @@ public record Augment(double shift, double rotate, double scale, boolean elastic
 
     /** The inverse map of this row's distortion: for output pixel (y, x), where to sample the source. */
     private void draw(SplittableRandom random, Scratch s) {
-        Pose pose = pose(random);
-        double cos = pose.cos();
-        double sin = pose.sin();
-        double dx = pose.dx();
-        double dy = pose.dy();
+        Pose p = pose(random);
         double cy = (s.h - 1) / 2.0;
         double cx = (s.w - 1) / 2.0;
         if (elastic) {
@@ -188,10 +184,10 @@ public record Augment(double shift, double rotate, double scale, boolean elastic
         for (int y = 0; y < s.h; y++) {
             for (int x = 0; x < s.w; x++) {
                 int at = y * s.w + x;
-                double px = x + (elastic ? s.fieldX[at] : 0) - cx - dx;
-                double py = y + (elastic ? s.fieldY[at] : 0) - cy - dy;
-                s.mapX[at] = (float) (cos * px + sin * py + cx);
-                s.mapY[at] = (float) (-sin * px + cos * py + cy);
+                double px = x + (elastic ? s.fieldX[at] : 0) - cx - p.dx();
+                double py = y + (elastic ? s.fieldY[at] : 0) - cy - p.dy();
+                s.mapX[at] = (float) (p.cos() * px + p.sin() * py + cx);
+                s.mapY[at] = (float) (-p.sin() * px + p.cos() * py + cy);
             }
         }
     }
