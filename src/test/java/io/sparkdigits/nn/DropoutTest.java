@@ -39,6 +39,28 @@ class DropoutTest {
     }
 
     @Test
+    void theVectorDrawsAreTheScalarLoopsToTheBit() {
+        assertEquals("io.sparkdigits.nn.VectorMaskDraw", Dropout.Draws.CHOSEN.getClass().getName(),
+                "the test JVM has the incubator module, so the vector draws are the ones used");
+        java.util.Random pick = new java.util.Random(5);
+        for (float rate : new float[] {0.1f, 0.5f, 0x1.0p-24f, 0.999f}) {
+            for (int n : new int[] {1, 7, 8, 9, 15, 16, 17, 128, 784, 1001}) {
+                long seed = pick.nextLong();
+                int off = pick.nextInt(5);
+                float[] scalar = new float[off + n + 2];
+                float[] vector = scalar.clone();
+                java.util.Arrays.fill(scalar, -1f);
+                java.util.Arrays.fill(vector, -1f);
+                int drop = Dropout.dropBelow(rate);
+                Dropout.Draws.SCALAR.drawRow(seed, drop, 1f / (1f - rate), scalar, off, n);
+                Dropout.Draws.CHOSEN.drawRow(seed, drop, 1f / (1f - rate), vector, off, n);
+                assertArrayEquals(scalar, vector, "rate " + rate + " n " + n + " seed " + seed);
+                assertArrayEquals(reference(seed, rate, n), java.util.Arrays.copyOfRange(vector, off, off + n));
+            }
+        }
+    }
+
+    @Test
     void theThresholdSplitsTheFloatsExactly() {
         // nextFloat() is m * 2^-24 for m in [0, 2^24): m is dropped exactly when that float is below the rate.
         for (float rate : new float[] {0.1f, 0.2f, 0.5f, 0x1.0p-24f, 0x1.8p-24f, Math.nextDown(1f)}) {
