@@ -30,13 +30,16 @@ class KernelDispatchTest {
         assertTrue(out.contains("kernels=scalar ok"), out);
         assertFalse(out.contains("jdk.incubator.vector"), "an incubator class was loaded");
         assertFalse(out.contains("io.sparkdigits.nn.VectorMatMul"), "the vector kernels were loaded");
+        assertFalse(out.contains("io.sparkdigits.nn.VectorMaskDraw"), "the vector mask draws were loaded");
     }
 
     @Test
     void thePropertyForcesAPath() throws Exception {
         String module = "--add-modules=jdk.incubator.vector";
-        assertTrue(run(List.of(module, "-Dspark.digits.kernels=scalar")).contains("kernels=scalar ok"));
-        assertTrue(run(List.of(module)).contains("kernels=vector ok"));
+        String scalar = run(List.of(module, "-Dspark.digits.kernels=scalar"));
+        assertTrue(scalar.contains("kernels=scalar ok"), scalar);
+        assertFalse(scalar.contains("masks VectorMaskDraw"), "forced scalar kernels keep the scalar mask loop: " + scalar);
+        assertTrue(run(List.of(module)).contains("kernels=vector ok, masks VectorMaskDraw"));
         assertTrue(run(List.of("-Dspark.digits.kernels=vector")).contains("without --add-modules"));
     }
 
@@ -62,7 +65,9 @@ class KernelDispatchTest {
                 float[] out = new float[2];
                 Dense.forward(out, new float[] {1, 0, 2}, params, 0, 6, 1, 3, 2);
                 Dense.backward(new float[3], new float[params.length], out, new float[] {1, 0, 2}, params, 0, 6, 1, 3, 2);
-                System.out.println("kernels=" + Dense.matMul().name() + " ok");
+                NetworkSpec spec = new NetworkSpec(new int[] {20, 3}, Activation.RELU);
+                Dropout.of(spec, new double[] {0.5}).masks(spec, 1).draw(new long[] {7}, 1);
+                System.out.println("kernels=" + Dense.matMul().name() + " ok, masks " + Dropout.Draws.CHOSEN.getClass().getSimpleName());
             } catch (ExceptionInInitializerError e) {
                 System.out.println(e.getCause().getMessage());
             }
