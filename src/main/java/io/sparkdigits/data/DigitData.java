@@ -3,11 +3,16 @@ package io.sparkdigits.data;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.spark.Partition;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.rdd.PartitionCoalescer;
+import org.apache.spark.rdd.PartitionGroup;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import scala.Option;
 import scala.Tuple2;
 
 /**
@@ -101,7 +106,8 @@ public final class DigitData {
         JavaPairRDD<Long, Shard> chunks = CsvFrames.lines(spark, layout, partitions)
                 .mapPartitionsWithIndex((split, it) -> packer.pack(split, it), false)
                 .mapToPair(t -> t);
-        JavaRDD<Shard> shards = deal(chunks, partitions);
+        Dealt dealt = deal(chunks, partitions);
+        JavaRDD<Shard> shards = dealt.shards();
         try {
             List<Info> summaries = JobDescription.run(spark.sparkContext(), "load " + path,
                     () -> shards.map(Info::of).collect());
@@ -118,6 +124,8 @@ public final class DigitData {
         } catch (Exception e) { // SparkException is checked, though Scala does not declare it
             shards.unpersist(false);
             throw BadRows.translate(e, layout, spark.sparkContext().hadoopConfiguration());
+        } finally {
+            dealt.dropChunks();
         }
     }
 
@@ -163,13 +171,16 @@ public final class DigitData {
         JavaPairRDD<Long, Shard> chunks = rows
                 .mapPartitionsWithIndex((split, it) -> ShardPacker.pack(split, cursors.open(split, it), width, false), false)
                 .mapToPair(t -> t);
-        JavaRDD<Shard> shards = deal(chunks, partitions);
+        Dealt dealt = deal(chunks, partitions);
+        JavaRDD<Shard> shards = dealt.shards();
         List<Info> summaries;
         try {
             summaries = shards.map(Info::of).collect();
         } catch (RuntimeException e) {
             shards.unpersist(false);
             throw e;
+        } finally {
+            dealt.dropChunks();
         }
         DigitData data = new DigitData(shards, null, width, summaries, classes, source);
         for (Info info : summaries) {
@@ -193,11 +204,92 @@ public final class DigitData {
      */
     static final StorageLevel CACHE = StorageLevel.MEMORY_AND_DISK();
 
-    private static JavaRDD<Shard> deal(JavaPairRDD<Long, Shard> chunks, int partitions) {
-        return chunks
+    private static Dealt deal(JavaPairRDD<Long, Shard> chunks, int partitions) {
+        return deal(chunks, partitions, chunks.context().isLocal());
+    }
+
+    /** The shuffle's deal, or the in-memory one of a local master. */
+    static Dealt deal(JavaPairRDD<Long, Shard> chunks, int partitions, boolean inMemory) {
+        if (inMemory) {
+            return dealInMemory(chunks, partitions);
+        }
+        return new Dealt(chunks
                 .partitionBy(new RoundRobin(partitions))
                 .mapPartitions(DigitData::merge, true)
+                .persist(CACHE), null);
+    }
+
+    /** The dealt shards, cached, and the cached chunks they are read from, if any, until the shards are built. */
+    record Dealt(JavaRDD<Shard> shards, JavaPairRDD<Long, Shard> chunks) {
+        /** Drops the chunks' cache, once the shards are materialised or have failed. */
+        void dropChunks() {
+            if (chunks != null) {
+                chunks.unpersist(false);
+            }
+        }
+    }
+
+    /**
+     * The deal of a local master, without a shuffle: the packed chunks are cached as they are, and
+     * each partition reads every input split's chunks from that cache and keeps its own. A local
+     * master's cache is in the same JVM, so this skips the shuffle's serialisation, compression
+     * and files. Partition {@code j} starts with split {@code j}, so that the first reads compute
+     * the splits in parallel rather than wait on one another. The chunks and their order are the
+     * shuffle's, so the shards are the same. The chunks' cache is dropped when the caller has
+     * materialised the shards ({@link #releaseChunks}); a shard lost afterwards is rebuilt from
+     * the input, as any cached block is.
+     */
+    private static Dealt dealInMemory(JavaPairRDD<Long, Shard> chunks, int partitions) {
+        RoundRobin deal = new RoundRobin(partitions);
+        JavaPairRDD<Long, Shard> packed = chunks.persist(CACHE);
+        RDD<Tuple2<Long, Shard>> everySplit = packed.rdd().coalesce(partitions, false,
+                Option.apply(new EverySplit()), null);
+        JavaRDD<Shard> shards = new JavaRDD<>(everySplit, packed.classTag())
+                .mapPartitionsWithIndex((j, it) -> merge(mine(it, deal, j)), false)
                 .persist(CACHE);
+        return new Dealt(shards, packed);
+    }
+
+    /** The chunks of {@code it} that {@code deal} gives to partition {@code j}. */
+    private static java.util.Iterator<Tuple2<Long, Shard>> mine(java.util.Iterator<Tuple2<Long, Shard>> it,
+                                                               RoundRobin deal, int j) {
+        List<Tuple2<Long, Shard>> kept = new ArrayList<>();
+        it.forEachRemaining(t -> {
+            if (deal.getPartition(t._1()) == j) {
+                kept.add(t);
+            }
+        });
+        return kept.iterator();
+    }
+
+    /**
+     * Puts every input split into every output partition's group: with the splits cached, each
+     * partition reads them all. Partition {@code j} of {@code n} lists the splits {@code k} with
+     * {@code k mod n = j} first, so that the partitions' first reads compute different splits at
+     * once; a split another partition is computing is waited for, not computed twice.
+     */
+    static final class EverySplit implements PartitionCoalescer, java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public PartitionGroup[] coalesce(int maxPartitions, RDD<?> parent) {
+            Partition[] splits = parent.partitions();
+            PartitionGroup[] groups = new PartitionGroup[maxPartitions];
+            for (int j = 0; j < maxPartitions; j++) {
+                groups[j] = new PartitionGroup(Option.empty());
+                for (int k : readOrder(j, maxPartitions, splits.length)) {
+                    groups[j].partitions().$plus$eq(splits[k]);
+                }
+            }
+            return groups;
+        }
+
+        /** Partition {@code j}'s order of the splits: its own ({@code k mod n = j}), then the others. */
+        static int[] readOrder(int j, int n, int splits) {
+            return java.util.stream.IntStream.concat(
+                    java.util.stream.IntStream.range(0, splits).filter(k -> k % n == j),
+                    java.util.stream.IntStream.range(0, splits).filter(k -> k % n != j)).toArray();
+        }
     }
 
     private static java.util.Iterator<Shard> merge(java.util.Iterator<Tuple2<Long, Shard>> it) {

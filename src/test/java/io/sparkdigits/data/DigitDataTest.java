@@ -55,6 +55,69 @@ class DigitDataTest {
         }
     }
 
+    /**
+     * A local master deals the packed chunks in memory instead of by a shuffle; the shards must be
+     * the same, whatever the number of input splits against partitions (fewer, as many, more, and
+     * splits without rows).
+     */
+    @Test
+    void theInMemoryDealGivesTheShufflesShards() {
+        org.apache.spark.api.java.JavaSparkContext jsc =
+                org.apache.spark.api.java.JavaSparkContext.fromSparkContext(SparkSessionExtension.spark().sparkContext());
+        int[][] cases = {{5, 2}, {1, 3}, {2, 2}, {7, 3}, {3, 1}};
+        for (int[] c : cases) {
+            int splits = c[0];
+            int partitions = c[1];
+            org.apache.spark.api.java.JavaPairRDD<Long, Shard> chunks = jsc
+                    .parallelize(java.util.stream.IntStream.range(0, splits).boxed().toList(), splits)
+                    .mapPartitionsWithIndex((split, it) -> syntheticChunks(split), false)
+                    .mapToPair(t -> t);
+            DigitData.Dealt shuffled = DigitData.deal(chunks, partitions, false);
+            DigitData.Dealt inMemory = DigitData.deal(chunks, partitions, true);
+            try {
+                List<Shard> expected = shuffled.shards().collect();
+                List<Shard> got = inMemory.shards().collect();
+                assertEquals(partitions, got.size());
+                for (int j = 0; j < partitions; j++) {
+                    String what = splits + " splits, " + partitions + " partitions, partition " + j;
+                    assertEquals(expected.get(j).rows(), got.get(j).rows(), what);
+                    assertArrayEquals(expected.get(j).labels(), got.get(j).labels(), what);
+                    assertArrayEquals(pixels(expected.get(j)), pixels(got.get(j)), what);
+                }
+                assertTrue(expected.stream().mapToInt(Shard::rows).sum() > 0);
+            } finally {
+                shuffled.shards().unpersist(true);
+                inMemory.shards().unpersist(true);
+                inMemory.dropChunks();
+            }
+        }
+    }
+
+    /** Split s has (s + 1) % 3 chunks of 1 to 3 rows of 4 values, each value naming its split, chunk and row. */
+    private static java.util.Iterator<scala.Tuple2<Long, Shard>> syntheticChunks(int split) {
+        List<scala.Tuple2<Long, Shard>> out = new java.util.ArrayList<>();
+        for (int chunk = 0; chunk < (split + 1) % 3; chunk++) {
+            int rows = 1 + (split + chunk) % 3;
+            short[] labels = new short[rows];
+            byte[] pixels = new byte[rows * 4];
+            for (int r = 0; r < rows; r++) {
+                labels[r] = (short) (split * 10 + chunk);
+                for (int k = 0; k < 4; k++) {
+                    pixels[r * 4 + k] = (byte) (split * 31 + chunk * 7 + r * 4 + k);
+                }
+            }
+            out.add(new scala.Tuple2<>(ShardPacker.key(split, chunk), Shard.ofBytes(rows, 4, labels, pixels)));
+        }
+        return out.iterator();
+    }
+
+    private static float[] pixels(Shard s) {
+        int[] order = java.util.stream.IntStream.range(0, s.rows()).toArray();
+        float[] x = new float[s.rows() * s.cols()];
+        s.gather(order, 0, s.rows(), 1f, x, new short[s.rows()]);
+        return x;
+    }
+
     @Test
     void globWithoutHeaderAndFloatValues() throws IOException {
         Files.write(dir.resolve("x1.csv"), List.of("1,0.5,0,255", "2,0,0,1"));
