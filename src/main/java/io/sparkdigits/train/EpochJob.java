@@ -227,7 +227,7 @@ public final class EpochJob implements GradientSource {
                         return; // the driver stopped the epoch
                     }
                     r.leave(partition, step, shard == null
-                            ? GradientSum.leaf(partition, partitions, new float[params.length], 0, 0, 0)
+                            ? GradientSum.empty(partition, partitions, params.length)
                             : kernel.compute(partition, partitions, shard, params, epoch, step));
                 }
             } catch (RuntimeException | Error | InterruptedException e) {

@@ -41,6 +41,14 @@ public final class GradientSum implements Serializable {
         return s;
     }
 
+    /**
+     * The leaf of a partition without rows (a partition holds one shard, or none when the data has
+     * fewer chunks than partitions): zeros, which still take their place in the fixed tree.
+     */
+    public static GradientSum empty(int partition, int partitions, int params) {
+        return leaf(partition, partitions, new float[params], 0, 0, 0);
+    }
+
     private static void checkFinite(float[] grad, double loss) {
         if (!Double.isFinite(loss)) {
             throw new DivergedException("training diverged: the loss is " + loss + " (lower the learning rate)");

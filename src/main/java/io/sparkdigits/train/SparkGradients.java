@@ -141,8 +141,8 @@ public final class SparkGradients implements GradientSource {
 
         GradientSum compute(int partition, Iterator<Shard> it) {
             float[] params = exchange.values();
-            if (!it.hasNext()) { // every partition holds one shard; an empty one still counts as a leaf
-                return GradientSum.leaf(partition, partitions, new float[params.length], 0, 0, 0);
+            if (!it.hasNext()) {
+                return GradientSum.empty(partition, partitions, params.length);
             }
             return kernel.compute(partition, partitions, it.next(), params, epoch, step);
         }

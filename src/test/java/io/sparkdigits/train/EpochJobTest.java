@@ -206,6 +206,36 @@ class EpochJobTest {
         }
     }
 
+    /**
+     * A partition without a shard (fewer chunks than partitions) adds a leaf of zeros in its place
+     * of the tree: both Spark paths give the bits of one JVM whose first part has no rows.
+     */
+    @Test
+    void aPartitionWithoutRowsIsAZeroLeafOnEveryPath() {
+        Shard none = Shard.ofBytes(0, halves.get(1).cols(), new short[0], new byte[0]);
+        List<Shard> parts = List.of(none, halves.get(1));
+        JavaRDD<Shard> oneShard = spread(List.of(halves.get(1))).cache();
+        try {
+            assertEquals(List.of(0, 1), oneShard.glom().map(List::size).collect(), "partition 0 holds nothing");
+            float[] local = trainOn(parts, s -> new LocalGradients(parts, s.kernel()));
+            assertFalse(Arrays.equals(local, setup(DENSE, parts, 10).initialParams()), "training moved the weights");
+            assertArrayEquals(local, trainOn(parts, s -> new EpochJob(oneShard, s.kernel(), DENSE.epochs(),
+                    s.plan().stepsPerEpoch(), JobDeadline.none(oneShard.context()))), "an epoch a job");
+            assertArrayEquals(local, trainOn(parts, s -> new SparkGradients(oneShard, s.kernel(), 2,
+                    JobDeadline.none(oneShard.context()))), "a job a step");
+        } finally {
+            oneShard.unpersist(true);
+        }
+    }
+
+    /** {@link #DENSE} trained from a setup of its own (a setup's optimizer keeps its state). */
+    private static float[] trainOn(List<Shard> parts, java.util.function.Function<TrainSetup, GradientSource> source) {
+        TrainSetup setup = setup(DENSE, parts, 10);
+        float[] params = setup.initialParams();
+        setup.trainer(source.apply(setup)).train(params, 0, (st, p) -> { });
+        return params;
+    }
+
     /** Steps asked out of turn (a resumed or repeated step) start a new job from there: the same sums. */
     @Test
     void aStepOutOfTurnStartsTheEpochsJobAgainFromThere() {
