@@ -406,7 +406,17 @@ public final class DigitData {
      * @throws BadInputException if the data decides and holds fewer than {@link Labels#MIN_CLASSES}
      */
     public int classes() {
-        return Labels.classes(classesGiven, maxLabel, source);
+        try {
+            return Labels.classes(classesGiven, maxLabel, source);
+        } catch (BadInputException e) {
+            if (layout == null || layout.label() != 0) {
+                throw e;
+            }
+            // A file without a header whose label is last reads its first pixel, blank in most
+            // images, as the label.
+            throw new BadInputException(e.getMessage() + "; if the label is not in column 1, give --label-column"
+                    + " (last, or its number)");
+        }
     }
 
     public long[] rowsPerPartition() {

@@ -120,6 +120,31 @@ class LabelColumnTest {
                 "rows as wide as the model's input carry no label, whatever the model's training data had");
     }
 
+    /**
+     * Pictures without a header whose label is last: column 1 is a corner pixel, blank in every
+     * image, so every "label" is 0. The refusal says where the label may be.
+     */
+    @Test
+    void blankFirstColumnsPointToTheLabelColumn() throws IOException {
+        SplittableRandom random = new SplittableRandom(3);
+        List<String> lines = new ArrayList<>();
+        for (int r = 0; r < 40; r++) {
+            StringBuilder sb = new StringBuilder("0");
+            for (int p = 1; p < 256; p++) {
+                sb.append(',').append(p % 16 > 3 && p % 16 < 12 ? random.nextInt(256) : 0);
+            }
+            lines.add(sb.append(',').append(random.nextInt(10)).toString());
+        }
+        Path last = write("pictures-label-last.csv", lines, l -> l);
+        Cli.Result r = run("train", "--train", last.toString(), "--model", dir.resolve("blank").toString(), "--epochs", "1");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("pictures-label-last.csv: every label is 0")
+                && r.err().contains("if the label is not in column 1, give --label-column (last, or its number)"), r.err());
+        assertFalse(Files.exists(dir.resolve("blank")), "nothing written");
+        assertEquals(0, run("train", "--train", last.toString(), "--model", dir.resolve("blank").toString(),
+                "--epochs", "1", "--label-column", "last").code());
+    }
+
     /** {@code predict}'s label column by input row (empty for unlabeled rows). */
     private static Map<Long, String> predictedLabels(Path model, Path input, String... extra) throws IOException {
         Path out = dir.resolve("predicted-" + input.getFileName() + "-" + model.getFileName());
