@@ -36,14 +36,17 @@ public final class DigitData {
     private final int classesGiven;
     private final int maxLabel;
     private final String source;
+    /** Whether the labels came from column 1 of headerless CSV by default, not by anybody's choice. */
+    private final boolean labelByDefault;
 
     private DigitData(JavaRDD<Shard> shards, CsvLayout layout, int width, List<Info> summaries, int classesGiven,
-                      String source) {
+                      String source, boolean labelByDefault) {
         this.shards = shards;
         this.layout = layout;
         this.width = width;
         this.classesGiven = classesGiven;
         this.source = source;
+        this.labelByDefault = labelByDefault;
         int maxL = -1;
         long r = 0;
         long s = 0;
@@ -106,7 +109,7 @@ public final class DigitData {
         JavaPairRDD<Long, Shard> chunks = CsvFrames.lines(spark, layout, partitions)
                 .mapPartitionsWithIndex((split, it) -> packer.pack(split, it), false)
                 .mapToPair(t -> t);
-        Dealt dealt = deal(chunks, partitions);
+        Dealt dealt = deal(chunks, partitions, dealsInMemory(spark, layout));
         JavaRDD<Shard> shards = dealt.shards();
         try {
             List<Info> summaries = JobDescription.run(spark.sparkContext(), "load " + path,
@@ -116,7 +119,8 @@ public final class DigitData {
                     throw info.badRow();
                 }
             }
-            DigitData data = new DigitData(shards, layout, values, summaries, options.classes(), path);
+            DigitData data = new DigitData(shards, layout, values, summaries, options.classes(), path,
+                    !options.label().given() && layout.headerCount() == 0);
             if (data.rows == 0) {
                 throw noUsableRows(path, data.skipped, data.firstSkipped);
             }
@@ -171,18 +175,19 @@ public final class DigitData {
         JavaPairRDD<Long, Shard> chunks = rows
                 .mapPartitionsWithIndex((split, it) -> ShardPacker.pack(split, cursors.open(split, it), width, false), false)
                 .mapToPair(t -> t);
-        Dealt dealt = deal(chunks, partitions);
+        // A DataFrame's size is not known before it is read: the shuffle, which never holds two copies.
+        Dealt dealt = deal(chunks, partitions, false);
         JavaRDD<Shard> shards = dealt.shards();
         List<Info> summaries;
         try {
             summaries = shards.map(Info::of).collect();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // SparkException is checked, though Scala does not declare it
             shards.unpersist(false);
             throw e;
         } finally {
             dealt.dropChunks();
         }
-        DigitData data = new DigitData(shards, null, width, summaries, classes, source);
+        DigitData data = new DigitData(shards, null, width, summaries, classes, source, false);
         for (Info info : summaries) {
             if (info.badRow() != null) {
                 data.release();
@@ -204,8 +209,15 @@ public final class DigitData {
      */
     static final StorageLevel CACHE = StorageLevel.MEMORY_AND_DISK();
 
-    private static Dealt deal(JavaPairRDD<Long, Shard> chunks, int partitions) {
-        return deal(chunks, partitions, chunks.context().isLocal());
+    /**
+     * Whether a CSV load deals its chunks in memory: on a local master, whose cache is in this JVM,
+     * and when the input's bytes, more than its packed chunks take, fit in a quarter of the
+     * storage memory, since the chunks and the shards are both cached until the shards are built.
+     */
+    private static boolean dealsInMemory(SparkSession spark, CsvLayout layout) {
+        long bytes = layout.lengths().stream().mapToLong(Long::longValue).sum();
+        return spark.sparkContext().isLocal()
+                && bytes <= org.apache.spark.SparkEnv.get().memoryManager().maxOnHeapStorageMemory() / 4;
     }
 
     /** The shuffle's deal, or the in-memory one of a local master. */
@@ -233,11 +245,11 @@ public final class DigitData {
      * The deal of a local master, without a shuffle: the packed chunks are cached as they are, and
      * each partition reads every input split's chunks from that cache and keeps its own. A local
      * master's cache is in the same JVM, so this skips the shuffle's serialisation, compression
-     * and files. Partition {@code j} starts with split {@code j}, so that the first reads compute
-     * the splits in parallel rather than wait on one another. The chunks and their order are the
+     * and files. Partition {@code j} starts with its own splits ({@link EverySplit}), so that the
+     * first reads compute different splits at once rather than wait on one another. The chunks and their order are the
      * shuffle's, so the shards are the same. The chunks' cache is dropped when the caller has
-     * materialised the shards ({@link #releaseChunks}); a shard lost afterwards is rebuilt from
-     * the input, as any cached block is.
+     * materialised the shards ({@link Dealt#dropChunks}); a shard lost afterwards is rebuilt from
+     * the input, every split of it, where the shuffle's would be read back from its files.
      */
     private static Dealt dealInMemory(JavaPairRDD<Long, Shard> chunks, int partitions) {
         RoundRobin deal = new RoundRobin(partitions);
@@ -409,7 +421,7 @@ public final class DigitData {
         try {
             return Labels.classes(classesGiven, maxLabel, source);
         } catch (BadInputException e) {
-            if (layout == null || layout.label() != 0) {
+            if (!labelByDefault) {
                 throw e;
             }
             // A file without a header whose label is last reads its first pixel, blank in most

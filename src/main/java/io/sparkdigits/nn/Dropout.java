@@ -178,7 +178,8 @@ public final class Dropout implements Serializable {
 
     /**
      * The draws this JVM uses: {@link VectorMaskDraw} where {@link Dense#matMul()} is the vector
-     * path (the same bits, six to nine times faster once compiled), else the scalar loop.
+     * path (the same bits, four to thirteen times faster once compiled), else, or if the vector
+     * draws cannot run here, the scalar loop: both give the same bits, so either will do.
      */
     static final class Draws {
         static final RowDraw SCALAR = Dropout::drawRow;
@@ -193,8 +194,8 @@ public final class Dropout implements Serializable {
             }
             try {
                 return (RowDraw) Class.forName("io.sparkdigits.nn.VectorMaskDraw").getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot load the Vector API mask draws", e);
+            } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+                return SCALAR;
             }
         }
     }

@@ -42,8 +42,9 @@ public final class GradientSum implements Serializable {
     }
 
     /**
-     * The leaf of a partition without rows (a partition holds one shard, or none when the data has
-     * fewer chunks than partitions): zeros, which still take their place in the fixed tree.
+     * The leaf of a partition that holds no shard (the loader gives every partition one, empty if
+     * the data has fewer chunks than partitions, but an RDD of shards from elsewhere may not):
+     * zeros, which still take their place in the fixed tree, as an empty shard's sum would.
      */
     public static GradientSum empty(int partition, int partitions, int params) {
         return leaf(partition, partitions, new float[params], 0, 0, 0);

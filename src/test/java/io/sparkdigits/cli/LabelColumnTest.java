@@ -141,6 +141,11 @@ class LabelColumnTest {
         assertTrue(r.err().contains("pictures-label-last.csv: every label is 0")
                 && r.err().contains("if the label is not in column 1, give --label-column (last, or its number)"), r.err());
         assertFalse(Files.exists(dir.resolve("blank")), "nothing written");
+        Cli.Result chosen = run("train", "--train", last.toString(), "--model", dir.resolve("blank").toString(),
+                "--epochs", "1", "--label-column", "first");
+        assertEquals(2, chosen.code(), chosen.toString());
+        assertTrue(chosen.err().contains("every label is 0") && !chosen.err().contains("give --label-column"),
+                "column 1 was asked for: no hint " + chosen.err());
         assertEquals(0, run("train", "--train", last.toString(), "--model", dir.resolve("blank").toString(),
                 "--epochs", "1", "--label-column", "last").code());
     }

@@ -46,6 +46,9 @@ class DigitDataTest {
             assertEquals(500L * 784, data.inputBytes(), "integer pixels are cached as one byte each");
             assertEquals(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK(), data.shards().getStorageLevel(),
                     "shards that do not fit in memory go to disk, not rebuilt at every step");
+            String lineage = data.shards().rdd().toDebugString();
+            assertTrue(lineage.contains("CoalescedRDD") && !lineage.contains("ShuffledRDD"),
+                    "a local master deals a small input in memory: " + lineage);
             long[] per = data.rowsPerPartition();
             for (long n : per) {
                 assertTrue(Math.abs(n - 500 / 3.0) <= ShardPacker.CHUNK_ROWS, "balanced: " + java.util.Arrays.toString(per));
@@ -64,19 +67,17 @@ class DigitDataTest {
     void theInMemoryDealGivesTheShufflesShards() {
         org.apache.spark.api.java.JavaSparkContext jsc =
                 org.apache.spark.api.java.JavaSparkContext.fromSparkContext(SparkSessionExtension.spark().sparkContext());
-        int[][] cases = {{5, 2}, {1, 3}, {2, 2}, {7, 3}, {3, 1}};
+        int[][] cases = {{5, 2}, {1, 3}, {2, 2}, {7, 3}, {3, 1}, {0, 2}};
         for (int[] c : cases) {
             int splits = c[0];
             int partitions = c[1];
-            org.apache.spark.api.java.JavaPairRDD<Long, Shard> chunks = jsc
-                    .parallelize(java.util.stream.IntStream.range(0, splits).boxed().toList(), splits)
-                    .mapPartitionsWithIndex((split, it) -> syntheticChunks(split), false)
-                    .mapToPair(t -> t);
-            DigitData.Dealt shuffled = DigitData.deal(chunks, partitions, false);
-            DigitData.Dealt inMemory = DigitData.deal(chunks, partitions, true);
+            // Chunk RDDs of their own: the in-memory deal's tasks compute the cached splits
+            // themselves, each waiting for the splits the other is computing.
+            DigitData.Dealt inMemory = DigitData.deal(syntheticChunks(jsc, splits), partitions, true);
+            DigitData.Dealt shuffled = DigitData.deal(syntheticChunks(jsc, splits), partitions, false);
             try {
-                List<Shard> expected = shuffled.shards().collect();
                 List<Shard> got = inMemory.shards().collect();
+                List<Shard> expected = shuffled.shards().collect();
                 assertEquals(partitions, got.size());
                 for (int j = 0; j < partitions; j++) {
                     String what = splits + " splits, " + partitions + " partitions, partition " + j;
@@ -84,13 +85,22 @@ class DigitDataTest {
                     assertArrayEquals(expected.get(j).labels(), got.get(j).labels(), what);
                     assertArrayEquals(pixels(expected.get(j)), pixels(got.get(j)), what);
                 }
-                assertTrue(expected.stream().mapToInt(Shard::rows).sum() > 0);
+                assertEquals(splits == 0 ? 0 : 1, Math.min(1, expected.stream().mapToInt(Shard::rows).sum()));
             } finally {
                 shuffled.shards().unpersist(true);
                 inMemory.shards().unpersist(true);
                 inMemory.dropChunks();
             }
         }
+    }
+
+    /** {@code splits} input splits of {@link #syntheticChunks(int)}; none at all for 0. */
+    private static org.apache.spark.api.java.JavaPairRDD<Long, Shard> syntheticChunks(
+            org.apache.spark.api.java.JavaSparkContext jsc, int splits) {
+        org.apache.spark.api.java.JavaRDD<Integer> inputs = splits == 0 ? jsc.emptyRDD()
+                : jsc.parallelize(java.util.stream.IntStream.range(0, splits).boxed().toList(), splits);
+        assertEquals(splits, inputs.getNumPartitions());
+        return inputs.mapPartitionsWithIndex((split, it) -> syntheticChunks(split), false).mapToPair(t -> t);
     }
 
     /** Split s has (s + 1) % 3 chunks of 1 to 3 rows of 4 values, each value naming its split, chunk and row. */

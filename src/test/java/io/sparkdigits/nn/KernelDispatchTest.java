@@ -39,8 +39,25 @@ class KernelDispatchTest {
         String scalar = run(List.of(module, "-Dspark.digits.kernels=scalar"));
         assertTrue(scalar.contains("kernels=scalar ok"), scalar);
         assertFalse(scalar.contains("masks VectorMaskDraw"), "forced scalar kernels keep the scalar mask loop: " + scalar);
-        assertTrue(run(List.of(module)).contains("kernels=vector ok, masks VectorMaskDraw"));
+        assertTrue(run(List.of(module)).contains("kernels=vector ok, masks VectorMaskDraw same bits"));
         assertTrue(run(List.of("-Dspark.digits.kernels=vector")).contains("without --add-modules"));
+    }
+
+    /**
+     * Each vector shape a JVM may prefer (AVX-512's 512 bits, AVX2's 256, 128, and the 64 bits of
+     * a JVM that cannot vectorise, which has no two-lane vector of longs) draws the scalar loop's
+     * masks, or leaves the drawing to it.
+     */
+    @Test
+    void everyPreferredShapeDrawsTheScalarLoopsMasks() throws Exception {
+        String module = "--add-modules=jdk.incubator.vector";
+        for (String bytes : new String[] {"16", "32", "64"}) {
+            String out = run(List.of(module, "-XX:MaxVectorSize=" + bytes));
+            assertTrue(out.contains("kernels=vector ok, masks VectorMaskDraw same bits"), "MaxVectorSize=" + bytes + ": " + out);
+        }
+        String narrow = run(List.of(module, "-XX:MaxVectorSize=8"));
+        assertTrue(narrow.contains("masks Dropout$Draws$$Lambda") && narrow.contains("same bits"),
+                "64-bit vectors hold one long: the scalar loop draws: " + narrow);
     }
 
     /** Runs {@link Probe} in a fresh JVM with these options; returns its stdout and stderr. */
@@ -67,10 +84,27 @@ class KernelDispatchTest {
                 Dense.backward(new float[3], new float[params.length], out, new float[] {1, 0, 2}, params, 0, 6, 1, 3, 2);
                 NetworkSpec spec = new NetworkSpec(new int[] {20, 3}, Activation.RELU);
                 Dropout.of(spec, new double[] {0.5}).masks(spec, 1).draw(new long[] {7}, 1);
-                System.out.println("kernels=" + Dense.matMul().name() + " ok, masks " + Dropout.Draws.CHOSEN.getClass().getSimpleName());
+                System.out.println("kernels=" + Dense.matMul().name() + " ok, masks " + Dropout.Draws.CHOSEN.getClass().getSimpleName()
+                        + (sameDraws() ? " same bits" : " OTHER BITS"));
             } catch (ExceptionInInitializerError e) {
                 System.out.println(e.getCause().getMessage());
             }
+        }
+
+        /** Whether the chosen mask draws give the scalar loop's bits, tails and all. */
+        private static boolean sameDraws() {
+            java.util.Random pick = new java.util.Random(3);
+            for (int n : new int[] {1, 3, 7, 8, 9, 17, 784}) {
+                long seed = pick.nextLong();
+                float[] scalar = new float[n + 1];
+                float[] chosen = new float[n + 1];
+                Dropout.Draws.SCALAR.drawRow(seed, Dropout.dropBelow(0.3f), 1f / 0.7f, scalar, 1, n);
+                Dropout.Draws.CHOSEN.drawRow(seed, Dropout.dropBelow(0.3f), 1f / 0.7f, chosen, 1, n);
+                if (!java.util.Arrays.equals(scalar, chosen)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

@@ -207,8 +207,9 @@ class EpochJobTest {
     }
 
     /**
-     * A partition without a shard (fewer chunks than partitions) adds a leaf of zeros in its place
-     * of the tree: both Spark paths give the bits of one JVM whose first part has no rows.
+     * A partition without a shard (an RDD of shards not from the loader, which gives an empty
+     * partition an empty shard) adds a leaf of zeros in its place of the tree: both Spark paths
+     * give the bits of one JVM whose first part is an empty shard.
      */
     @Test
     void aPartitionWithoutRowsIsAZeroLeafOnEveryPath() {
