@@ -211,14 +211,29 @@ public final class DigitData {
 
     /**
      * Whether a CSV load deals its chunks in memory: on a local master, whose cache is in this JVM,
-     * and when the input's bytes, more than its packed chunks take, fit in a quarter of the
+     * and when the input's text, more than its packed chunks take, fits in a quarter of the
      * storage memory, since the chunks and the shards are both cached until the shards are built.
+     * A compressed file is counted as {@value #COMPRESSED_TEXT} times its size.
      */
     private static boolean dealsInMemory(SparkSession spark, CsvLayout layout) {
-        long bytes = layout.lengths().stream().mapToLong(Long::longValue).sum();
-        return spark.sparkContext().isLocal()
-                && bytes <= org.apache.spark.SparkEnv.get().memoryManager().maxOnHeapStorageMemory() / 4;
+        return spark.sparkContext().isLocal() && fitsTwice(layout,
+                new org.apache.hadoop.io.compress.CompressionCodecFactory(spark.sparkContext().hadoopConfiguration()),
+                org.apache.spark.SparkEnv.get().memoryManager().maxOnHeapStorageMemory());
     }
+
+    /** Whether the text of {@code layout}'s files fits in a quarter of {@code storage} bytes. */
+    static boolean fitsTwice(CsvLayout layout, org.apache.hadoop.io.compress.CompressionCodecFactory codecs,
+                             long storage) {
+        long text = 0;
+        for (int i = 0; i < layout.files().size(); i++) {
+            boolean compressed = codecs.getCodec(new org.apache.hadoop.fs.Path(layout.files().get(i))) != null;
+            text += layout.lengths().get(i) * (compressed ? COMPRESSED_TEXT : 1);
+        }
+        return text <= storage / 4;
+    }
+
+    /** What a compressed CSV file is taken to expand to, as a multiple of its size (MNIST's test file gzips 8x). */
+    static final int COMPRESSED_TEXT = 10;
 
     /** The shuffle's deal, or the in-memory one of a local master. */
     static Dealt deal(JavaPairRDD<Long, Shard> chunks, int partitions, boolean inMemory) {

@@ -94,6 +94,22 @@ class DigitDataTest {
         }
     }
 
+    /** The in-memory deal holds two copies for a while: only for text within a quarter of the storage memory. */
+    @Test
+    void onlyInputsThatFitTwiceAreDealtInMemory() {
+        var codecs = new org.apache.hadoop.io.compress.CompressionCodecFactory(new org.apache.hadoop.conf.Configuration());
+        CsvLayout.Headers none = new CsvLayout.Headers(false, java.util.Set.of());
+        java.util.function.BiFunction<List<String>, List<Long>, CsvLayout> layout = (files, lengths) ->
+                new CsvLayout("in", files, lengths, none, 785, 0, null);
+        long storage = 1_000_000;
+        assertTrue(DigitData.fitsTwice(layout.apply(List.of("a.csv", "b.csv"), List.of(150_000L, 100_000L)), codecs, storage));
+        assertFalse(DigitData.fitsTwice(layout.apply(List.of("a.csv", "b.csv"), List.of(150_000L, 100_001L)), codecs, storage));
+        long gz = 250_000 / DigitData.COMPRESSED_TEXT;
+        assertTrue(DigitData.fitsTwice(layout.apply(List.of("a.csv.gz"), List.of(gz)), codecs, storage));
+        assertFalse(DigitData.fitsTwice(layout.apply(List.of("a.csv.gz"), List.of(gz + 1)), codecs, storage),
+                "a compressed file counts as the text it holds");
+    }
+
     /** {@code splits} input splits of {@link #syntheticChunks(int)}; none at all for 0. */
     private static org.apache.spark.api.java.JavaPairRDD<Long, Shard> syntheticChunks(
             org.apache.spark.api.java.JavaSparkContext jsc, int splits) {
