@@ -29,7 +29,7 @@ final class VectorMaskDraw implements Dropout.RowDraw {
     /** For reflective loading by {@link Dropout}. */
     public VectorMaskDraw() {
         if (INTS == null) {
-            throw new UnsupportedOperationException("no vector of ints half as wide as " + LONGS);
+            throw new IllegalStateException("no vector of ints half as wide as " + LONGS);
         }
     }
 

@@ -90,10 +90,7 @@ class EpochJobTest {
     }
 
     private float[] train(TrainConfig config, GradientSource source) {
-        TrainSetup setup = setup(config);
-        float[] params = setup.initialParams();
-        setup.trainer(source).train(params, 0, (s, p) -> { });
-        return params;
+        return trainOn(config, halves, s -> source);
     }
 
     @Test
@@ -218,20 +215,21 @@ class EpochJobTest {
         JavaRDD<Shard> oneShard = spread(List.of(halves.get(1))).cache();
         try {
             assertEquals(List.of(0, 1), oneShard.glom().map(List::size).collect(), "partition 0 holds nothing");
-            float[] local = trainOn(parts, s -> new LocalGradients(parts, s.kernel()));
+            float[] local = trainOn(DENSE, parts, s -> new LocalGradients(parts, s.kernel()));
             assertFalse(Arrays.equals(local, setup(DENSE, parts, 10).initialParams()), "training moved the weights");
-            assertArrayEquals(local, trainOn(parts, s -> new EpochJob(oneShard, s.kernel(), DENSE.epochs(),
+            assertArrayEquals(local, trainOn(DENSE, parts, s -> new EpochJob(oneShard, s.kernel(), DENSE.epochs(),
                     s.plan().stepsPerEpoch(), JobDeadline.none(oneShard.context()))), "an epoch a job");
-            assertArrayEquals(local, trainOn(parts, s -> new SparkGradients(oneShard, s.kernel(), 2,
+            assertArrayEquals(local, trainOn(DENSE, parts, s -> new SparkGradients(oneShard, s.kernel(), 2,
                     JobDeadline.none(oneShard.context()))), "a job a step");
         } finally {
             oneShard.unpersist(true);
         }
     }
 
-    /** {@link #DENSE} trained from a setup of its own (a setup's optimizer keeps its state). */
-    private static float[] trainOn(List<Shard> parts, java.util.function.Function<TrainSetup, GradientSource> source) {
-        TrainSetup setup = setup(DENSE, parts, 10);
+    /** {@code config} trained from a setup of its own (a setup's optimizer keeps its state). */
+    private static float[] trainOn(TrainConfig config, List<Shard> parts,
+                                   java.util.function.Function<TrainSetup, GradientSource> source) {
+        TrainSetup setup = setup(config, parts, 10);
         float[] params = setup.initialParams();
         setup.trainer(source.apply(setup)).train(params, 0, (st, p) -> { });
         return params;
