@@ -28,6 +28,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        JitDirectives.addFromProperty();
         int code = run(args, null);
         if (code != 0) {
             System.exit(code);

@@ -84,6 +84,24 @@ class LauncherIT {
         assertNotEquals(ours, maxNewSize("-XX:+UseSerialGC", "young-serial"));
     }
 
+    /**
+     * The driver is told to add conf/jit-directives.json (cli.JitDirectives, whose test checks the
+     * file's effect), unless the user's JDK_JAVA_OPTIONS name the property themselves.
+     */
+    @Test
+    void theDriverAddsOurCompilerDirectivesUnlessTheUserSetsTheProperty() throws Exception {
+        String ours = directivesProperty("", "jit-ours");
+        assertTrue(ours.endsWith("/conf/jit-directives.json") && Files.isSameFile(Path.of(ours),
+                BASEDIR.resolve("conf/jit-directives.json")), ours);
+        assertEquals("", directivesProperty("-Dspark.digits.jitDirectives=", "jit-users"));
+    }
+
+    private String directivesProperty(String jdkJavaOptions, String name) throws Exception {
+        String out = launchedHelp(jdkJavaOptions + " -XshowSettings:properties", name);
+        return out.lines().map(String::trim).filter(l -> l.startsWith("spark.digits.jitDirectives ="))
+                .map(l -> l.substring(l.indexOf('=') + 1).trim()).findFirst().orElse("(not set) " + out);
+    }
+
     private String maxNewSize(String jdkJavaOptions, String name) throws Exception {
         String out = launchedHelp(jdkJavaOptions + " -XX:+PrintFlagsFinal", name);
         String flag = out.lines().filter(l -> l.matches("\\s*size_t MaxNewSize\\s+=.*")).findFirst().orElse(out);

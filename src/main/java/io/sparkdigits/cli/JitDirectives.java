@@ -1,0 +1,63 @@
+package io.sparkdigits.cli;
+
+import java.lang.management.ManagementFactory;
+import javax.management.JMException;
+import javax.management.ObjectName;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Adds a file of compiler directives to this JVM at start-up, as {@code jcmd PID
+ * Compiler.directives_add FILE} would: the launcher names {@code conf/jit-directives.json}, which
+ * keeps the optimising compiler (C2) off code that only runs while classes and jobs are set up
+ * (docs/performance.md says what it saves a cold run).
+ *
+ * <p>Why not {@code -XX:CompilerDirectivesFile}: that option needs
+ * {@code -XX:+UnlockDiagnosticVMOptions} and makes the JVM print "1 compiler directives added" on
+ * standard output before anything else, in every command's output; the diagnostic command returns
+ * its message instead, on Java 17 and 25 alike and without unlocking anything. A JVM that cannot
+ * take the file (another vendor's, a file that does not parse) runs without it: slower to warm up,
+ * nothing else.
+ */
+final class JitDirectives {
+    /** The system property the launcher sets to the file's path. */
+    static final String PROPERTY = "spark.digits.jitDirectives";
+    private static final Logger LOG = LogManager.getLogger(JitDirectives.class);
+    private static final String COMMANDS = "com.sun.management:type=DiagnosticCommand";
+
+    private JitDirectives() {
+    }
+
+    /** Adds the directives of {@link #PROPERTY}'s file, if it is set; whether they were added. */
+    static boolean addFromProperty() {
+        String file = System.getProperty(PROPERTY);
+        return file != null && !file.isBlank() && add(file);
+    }
+
+    /** Adds the directives of {@code file}; false, logged at debug level, if the JVM did not take them. */
+    static boolean add(String file) {
+        String reply = command("compilerDirectivesAdd", file);
+        boolean added = reply != null && reply.matches("(?s)\\s*[1-9]\\d* compiler directives added.*");
+        if (!added) {
+            LOG.debug("compiler directives of {} not added: {}", file, reply);
+        }
+        return added;
+    }
+
+    /** Removes the directives added last (what tests that add some must do afterwards). */
+    static void removeLast() {
+        command("compilerDirectivesRemove");
+    }
+
+    /** The reply of the JVM's diagnostic command {@code operation}, or null if it could not be run. */
+    private static String command(String operation, String... args) {
+        try {
+            Object reply = ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName(COMMANDS), operation,
+                    new Object[] {args}, new String[] {String[].class.getName()});
+            return String.valueOf(reply);
+        } catch (JMException | RuntimeException e) {
+            LOG.debug("diagnostic command {} failed", operation, e);
+            return null;
+        }
+    }
+}

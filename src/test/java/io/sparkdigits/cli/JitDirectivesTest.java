@@ -1,0 +1,81 @@
+package io.sparkdigits.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher's compiler directives (conf/jit-directives.json) are taken by the JVM the tests run
+ * on (Java 17 under Maven; LauncherIT starts the launcher on 17 and 25), and a file the JVM
+ * refuses is reported as not added, not thrown. Each test removes what it added, so the test JVM
+ * compiles as before.
+ */
+class JitDirectivesTest {
+    private static final Path SHIPPED = Path.of("conf/jit-directives.json");
+
+    @Test
+    void theShippedFileIsTakenAndKeepsOnlyC2OffTheSetUpCode() throws Exception {
+        assertTrue(JitDirectives.add(SHIPPED.toString()), "conf/jit-directives.json was not taken");
+        String top;
+        try {
+            top = printed().split("Directive:")[1]; // the one just added: the default one comes after it
+        } finally {
+            JitDirectives.removeLast();
+        }
+        // That the file was taken says little (the parser reads "Exclud" as "Exclude"): check the effect.
+        assertTrue(top.contains("org/apache/xbean/*.*") && top.contains("java/lang/invoke/*.*"), top);
+        String c1 = top.substring(top.indexOf("c1 directives:"), top.indexOf("c2 directives:"));
+        String c2 = top.substring(top.indexOf("c2 directives:"));
+        assertTrue(c1.contains("Exclude:false") && c2.contains("Exclude:true"), top);
+        String text = Files.readString(SHIPPED);
+        assertFalse(text.contains("io/sparkdigits"), "our own code must stay C2's");
+        assertFalse(text.lines().map(String::trim).anyMatch(l -> l.startsWith("//") || l.startsWith("/*")),
+                "Java 17 refuses comments in a directives file");
+    }
+
+    /** The JVM's directive stack, as {@code jcmd PID Compiler.directives_print} shows it. */
+    private static String printed() throws Exception {
+        return String.valueOf(ManagementFactory.getPlatformMBeanServer().invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerDirectivesPrint",
+                new Object[] {new String[0]}, new String[] {String[].class.getName()}));
+    }
+
+    @Test
+    void aFileTheJvmRefusesIsNotAdded(@TempDir Path dir) throws Exception {
+        Path badPattern = Files.writeString(dir.resolve("bad.json"), "[ { match: \"x\", c2: { Exclude: true } } ]");
+        Path comment = Files.writeString(dir.resolve("comment.json"), "// why\n" + Files.readString(SHIPPED));
+        for (Path bad : List.of(badPattern, comment, dir.resolve("missing.json"))) {
+            boolean added = JitDirectives.add(bad.toString());
+            if (added) {
+                JitDirectives.removeLast();
+            }
+            // Java 25 reads comments; the one file that a JVM may take is the commented one.
+            assertEquals(bad == comment && Runtime.version().feature() >= 25, added, bad.toString());
+        }
+    }
+
+    @Test
+    void withoutThePropertyNothingIsAdded() {
+        String before = System.getProperty(JitDirectives.PROPERTY);
+        try {
+            System.clearProperty(JitDirectives.PROPERTY);
+            assertFalse(JitDirectives.addFromProperty());
+            System.setProperty(JitDirectives.PROPERTY, " ");
+            assertFalse(JitDirectives.addFromProperty());
+        } finally {
+            if (before == null) {
+                System.clearProperty(JitDirectives.PROPERTY);
+            } else {
+                System.setProperty(JitDirectives.PROPERTY, before);
+            }
+        }
+    }
+}
