@@ -7,17 +7,16 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * Adds a file of compiler directives to this JVM at start-up, as {@code jcmd PID
- * Compiler.directives_add FILE} would: the launcher names {@code conf/jit-directives.json}, which
- * keeps the optimising compiler (C2) off code that only runs while classes and jobs are set up
- * (docs/performance.md says what it saves a cold run).
+ * Adds a file of compiler directives to this JVM, as {@code jcmd PID Compiler.directives_add FILE}
+ * would: the launcher names {@code conf/jit-directives.json}, which keeps the optimising compiler
+ * (C2) off code that only runs while classes and jobs are set up, and {@code Main} adds it before
+ * a local run's session starts (docs/performance.md says what it saves a cold run).
  *
  * <p>Why not {@code -XX:CompilerDirectivesFile}: that option needs
  * {@code -XX:+UnlockDiagnosticVMOptions} and makes the JVM print "1 compiler directives added" on
  * standard output before anything else, in every command's output; the diagnostic command returns
  * its message instead, on Java 17 and 25 alike and without unlocking anything. A JVM that cannot
- * take the file (another vendor's, a file that does not parse) runs without it: slower to warm up,
- * nothing else.
+ * take the file runs without it: slower to warm up, nothing else.
  */
 final class JitDirectives {
     /** The system property the launcher sets to the file's path. */
@@ -34,12 +33,16 @@ final class JitDirectives {
         return file != null && !file.isBlank() && add(file);
     }
 
-    /** Adds the directives of {@code file}; false, logged at debug level, if the JVM did not take them. */
+    /**
+     * Adds the directives of {@code file}; false if the JVM did not take them, with a warning if it
+     * refused the file (a JVM without the command is only a debug line).
+     */
     static boolean add(String file) {
-        String reply = command("compilerDirectivesAdd", file);
+        // The command joins its arguments and splits them again at spaces: quoted, a path keeps its spaces.
+        String reply = command("compilerDirectivesAdd", "\"" + file + "\"");
         boolean added = reply != null && reply.matches("(?s)\\s*[1-9]\\d* compiler directives added.*");
-        if (!added) {
-            LOG.debug("compiler directives of {} not added: {}", file, reply);
+        if (!added && reply != null) {
+            LOG.warn("compiler directives of {} not added (the run is only slower to warm up): {}", file, reply.strip().replaceAll("\\s+", " "));
         }
         return added;
     }

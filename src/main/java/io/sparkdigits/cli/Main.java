@@ -28,7 +28,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        JitDirectives.addFromProperty();
         int code = run(args, null);
         if (code != 0) {
             System.exit(code);
@@ -72,7 +71,11 @@ public final class Main {
         int code = 1;
         try {
             if (spark == null && command.needsSpark()) {
-                spark = CliSession.start(defaults().setAppName("spark-digits " + command.name()));
+                SparkConf conf = defaults().setAppName("spark-digits " + command.name());
+                if (LocalBinding.isLocal(conf.get("spark.master", null))) {
+                    JitDirectives.addFromProperty(); // a cold start is what a local run waits for
+                }
+                spark = CliSession.start(conf);
                 LocalBinding.announceUi(spark, err);
             }
             code = command.run(options, spark);
