@@ -52,8 +52,11 @@ final class JitDirectives {
         command("compilerDirectivesRemove");
     }
 
-    /** The reply of the JVM's diagnostic command {@code operation}, or null if it could not be run. */
-    private static String command(String operation, String... args) {
+    /**
+     * The reply of the JVM's diagnostic command {@code operation} ({@code compilerDirectivesPrint}
+     * shows the directives in force), or null if it could not be run.
+     */
+    static String command(String operation, String... args) {
         try {
             Object reply = ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName(COMMANDS), operation,
                     new Object[] {args}, new String[] {String[].class.getName()});

@@ -3,8 +3,12 @@ package io.sparkdigits.data;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.Partition;
 import org.apache.spark.Partitioner;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.PartitionCoalescer;
@@ -217,16 +221,16 @@ public final class DigitData {
      */
     private static boolean dealsInMemory(SparkSession spark, CsvLayout layout) {
         return spark.sparkContext().isLocal() && fitsTwice(layout,
-                new org.apache.hadoop.io.compress.CompressionCodecFactory(spark.sparkContext().hadoopConfiguration()),
-                org.apache.spark.SparkEnv.get().memoryManager().maxOnHeapStorageMemory());
+                new CompressionCodecFactory(spark.sparkContext().hadoopConfiguration()),
+                SparkEnv.get().memoryManager().maxOnHeapStorageMemory());
     }
 
     /** Whether the text of {@code layout}'s files fits in a quarter of {@code storage} bytes. */
-    static boolean fitsTwice(CsvLayout layout, org.apache.hadoop.io.compress.CompressionCodecFactory codecs,
+    static boolean fitsTwice(CsvLayout layout, CompressionCodecFactory codecs,
                              long storage) {
         long text = 0;
         for (int i = 0; i < layout.files().size(); i++) {
-            boolean compressed = codecs.getCodec(new org.apache.hadoop.fs.Path(layout.files().get(i))) != null;
+            boolean compressed = codecs.getCodec(new Path(layout.files().get(i))) != null;
             text += layout.lengths().get(i) * (compressed ? COMPRESSED_TEXT : 1);
         }
         return text <= storage / 4;
@@ -313,9 +317,8 @@ public final class DigitData {
 
         /** Partition {@code j}'s order of the splits: its own ({@code k mod n = j}), then the others. */
         static int[] readOrder(int j, int n, int splits) {
-            return java.util.stream.IntStream.concat(
-                    java.util.stream.IntStream.range(0, splits).filter(k -> k % n == j),
-                    java.util.stream.IntStream.range(0, splits).filter(k -> k % n != j)).toArray();
+            return IntStream.concat(IntStream.range(0, splits).filter(k -> k % n == j),
+                    IntStream.range(0, splits).filter(k -> k % n != j)).toArray();
         }
     }
 

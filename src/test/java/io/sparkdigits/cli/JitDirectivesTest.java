@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +28,7 @@ class JitDirectivesTest {
         assertTrue(JitDirectives.add(file.toString()), "conf/jit-directives.json was not taken from " + file);
         String top;
         try {
-            top = printed().split("Directive:")[1]; // the one just added: the default one comes after it
+            top = JitDirectives.command("compilerDirectivesPrint").split("Directive:")[1]; // the one just added: the default one comes after it
         } finally {
             JitDirectives.removeLast();
         }
@@ -50,13 +48,6 @@ class JitDirectivesTest {
         assertFalse(text.contains("io/sparkdigits"), "our own code must stay C2's");
         assertFalse(text.lines().map(String::trim).anyMatch(l -> l.startsWith("//") || l.startsWith("/*")),
                 "Java 17 refuses comments in a directives file");
-    }
-
-    /** The JVM's directive stack, as {@code jcmd PID Compiler.directives_print} shows it. */
-    private static String printed() throws Exception {
-        return String.valueOf(ManagementFactory.getPlatformMBeanServer().invoke(
-                new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerDirectivesPrint",
-                new Object[] {new String[0]}, new String[] {String[].class.getName()}));
     }
 
     @Test
