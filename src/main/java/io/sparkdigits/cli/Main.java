@@ -10,6 +10,7 @@ import io.sparkdigits.train.JobTimeoutException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkException;
 import org.apache.spark.sql.SparkSession;
@@ -28,7 +29,13 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        int code = run(args, null);
+        CountDownLatch reported = Shutdown.holdExitUntilReported();
+        int code;
+        try {
+            code = run(args, null);
+        } finally {
+            reported.countDown();
+        }
         if (code != 0) {
             System.exit(code);
         }
@@ -83,11 +90,17 @@ public final class Main {
             err.println("spark-digits " + command.name() + ": " + e.getMessage());
             code = 2;
         } catch (Exception e) {
-            if (spark != null && spark.sparkContext().isStopped()) {
+            if (Shutdown.inProgress()) {
+                // Spark's own shutdown hook stopped the session under the command; what reaches us
+                // is a page about calling a stopped context, with stack traces in its message.
+                err.println("spark-digits " + command.name() + ": stopped: the process was asked to end (Ctrl-C or"
+                        + " a signal such as SIGTERM) before the command finished; an output it had not finished is as it was");
+                code = 1;
+            } else if (spark != null && spark.sparkContext().isStopped()) {
                 // Spark stopped the application itself, e.g. when no master answered ("All masters
                 // are unresponsive"); what reaches us is only a symptom such as "LiveListenerBus is stopped".
-                err.println("spark-digits " + command.name() + ": error: Spark stopped the application (" + e.getMessage()
-                        + "); its log above says why, e.g. 'All masters are unresponsive'");
+                err.println("spark-digits " + command.name() + ": error: Spark stopped the application ("
+                        + firstLine(e.getMessage()) + "); its log above says why, e.g. 'All masters are unresponsive'");
                 code = 1;
             } else {
                 code = report(command, e, err);
@@ -133,6 +146,11 @@ public final class Main {
     static final String LOCAL_BROADCAST_BLOCK = "64k";
 
     /** One line for errors the user can act on; the trace too for anything unexpected. */
+    /** A message's first line: Spark appends stack traces to some, after a line break. */
+    static String firstLine(String message) {
+        return message == null ? null : message.lines().findFirst().orElse("").strip();
+    }
+
     private static int report(Command command, Exception e, PrintStream err) {
         String prefix = "spark-digits " + command.name() + ": error: ";
         for (Throwable c = e; c != null; c = c.getCause()) {
@@ -169,7 +187,7 @@ public final class Main {
         for (Throwable c = e; c != null; c = c.getCause()) {
             String m = c.getMessage();
             if (c instanceof SparkException && m != null && m.startsWith("Job aborted")) {
-                return m.lines().findFirst().orElse(m).strip();
+                return firstLine(m);
             }
         }
         return null;

@@ -40,7 +40,12 @@ public final class Driver implements AutoCloseable {
         return start(basedir, log, cmd, Map.of("SPARK_LOCAL_IP", "127.0.0.1", "SPARK_DIGITS_DRIVER_MEMORY", "2g"));
     }
 
-    /** Starts {@code cmd} in {@code dir} with {@code env} added to this JVM's environment. */
+    /**
+     * Starts {@code cmd} in {@code dir} with {@code env} added to this JVM's environment. Spark's
+     * scratch space (block manager and driver folders) goes beside the log unless the environment
+     * names its own: a driver killed like a crash runs no shutdown hook, and would otherwise
+     * leave its folders in /tmp for good.
+     */
     static Driver start(Path dir, Path log, List<String> cmd, Map<String, String> env) {
         try {
             Files.createDirectories(log.getParent());
@@ -49,6 +54,7 @@ public final class Driver implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             pb.environment().putAll(env);
+            pb.environment().putIfAbsent("SPARK_LOCAL_DIRS", log.resolveSibling("spark-local").toString());
             return new Driver(pb.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + cmd, e);
@@ -109,6 +115,11 @@ public final class Driver implements AutoCloseable {
             }
             sleep(100);
         }
+    }
+
+    /** Asks the driver to end, as a scheduler or an operator does: SIGTERM, shutdown hooks run. */
+    void terminate() {
+        process.destroy();
     }
 
     /** Kills the driver like a crash would: SIGKILL, no shutdown hooks. */

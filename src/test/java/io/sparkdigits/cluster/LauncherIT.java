@@ -47,6 +47,39 @@ class LauncherIT {
         assertFalse(Files.exists(dir.resolve("m")), "no model written");
     }
 
+    /**
+     * A run asked to end mid-training (SIGTERM, as a scheduler sends; Ctrl-C takes the same path):
+     * one line saying so, no stack trace, no model, and the folders Spark made for the run deleted
+     * by its shutdown hook. The JVM's exit waits for that line (cli.Shutdown), so it is there.
+     */
+    @Test
+    void aRunAskedToEndSaysSoInOneLineAndLeavesNothing() throws Exception {
+        Path log = dir.resolve("signal.log");
+        Path model = dir.resolve("m");
+        Path scratch = log.resolveSibling("spark-local"); // SPARK_LOCAL_DIRS, see Driver.start
+        try (Driver d = Driver.start(BASEDIR, log, "local[2]", "train", List.of("--train",
+                BASEDIR.resolve("src/test/resources/mnist-sample/mnist_train_sample.csv").toString(),
+                "--model", model.toString(), "--hidden", "8", "--epochs", "100000"))) {
+            d.awaitLog("epoch 1/100000", Duration.ofMinutes(3));
+            assertFalse(entries(scratch).isEmpty(), "Spark's folders for the run are in " + scratch);
+            d.terminate();
+            assertEquals(143, d.await(Duration.ofMinutes(1)), "the exit status of a JVM ended by SIGTERM");
+        }
+        String out = Files.readString(log);
+        assertEquals(1, out.lines().filter(l -> l.startsWith("spark-digits train: stopped: the process was asked to end"))
+                .count(), out);
+        assertFalse(out.contains("\tat ") || out.contains("SparkContext was created at") || out.contains("Exception"),
+                "no stack trace:\n" + out);
+        assertFalse(Files.exists(model), "no model written");
+        assertEquals(List.of(), entries(scratch), "the shutdown hook deleted the run's folders");
+    }
+
+    private static List<Path> entries(Path folder) throws java.io.IOException {
+        try (var files = Files.list(folder)) {
+            return files.toList();
+        }
+    }
+
     @Test
     void helpAndUsageErrors() throws Exception {
         Path help = dir.resolve("help.log");
