@@ -102,8 +102,7 @@ class LoopbackIT {
             }
             return open;
         } finally {
-            p.destroyForcibly();
-            waitFor(p);
+            stop(p);
         }
     }
 
@@ -169,9 +168,16 @@ class LoopbackIT {
         }
     }
 
-    private static void waitFor(Process p) {
+    /**
+     * SIGTERM first, so that Spark's shutdown hooks delete the folders the run made in /tmp
+     * (SIGKILL would leave them for good); SIGKILL only if it has not exited within a minute.
+     */
+    private static void stop(Process p) {
         try {
-            p.waitFor(30, TimeUnit.SECONDS);
+            p.destroy();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
