@@ -153,6 +153,11 @@ final class MiniHadoop implements AutoCloseable {
         return dfs.getFileSystem();
     }
 
+    /** The host name under which HDFS names its one DataNode in block locations. */
+    String dataNodeHost() {
+        return dfs.getDataNodes().get(0).getDatanodeId().getHostName();
+    }
+
     String hdfsUri(String path) throws IOException {
         return dfs.getFileSystem().getUri() + path;
     }

@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkdigits.data.CsvFrames;
+import io.sparkdigits.data.CsvLayout;
+import io.sparkdigits.data.LabelColumn;
 import io.sparkdigits.model.Model;
 import io.sparkdigits.model.ModelStore;
+import io.sparkdigits.testing.SparkSessionExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,12 +32,18 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.spark.Partition;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The job on YARN with HDFS, submitted by {@code submit/examples/yarn.sh} itself to Hadoop's
@@ -56,6 +66,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code target/test/data/YarnIT/} (the containers').
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SparkSessionExtension.class)
 class YarnIT {
     private static final int ROWS = 2_000;
     private static final Duration RUN_LIMIT = Duration.ofMinutes(3);
@@ -152,6 +163,25 @@ class YarnIT {
     private static void assertSucceeded(Run run) {
         assertEquals(0, run.exitCode(), run::output);
         assertEquals(FinalApplicationStatus.SUCCEEDED, run.status(), () -> run.report() + "\n" + run.output());
+    }
+
+    /**
+     * The load asks HDFS where each split's blocks are (issue 11), so that on a cluster a split's
+     * task is scheduled where its bytes are: every task of the training file prefers the DataNode
+     * that holds it (the only one here, so this checks the asking, not a choice among nodes).
+     */
+    @Test
+    @Order(0)
+    void everySplitOfAnHdfsFilePrefersTheDataNodeHoldingIt() {
+        SparkSession spark = SparkSessionExtension.spark();
+        CsvLayout layout = CsvLayout.inspect(train, CsvLayout.Header.AUTO, LabelColumn.DEFAULT, false,
+                spark.sparkContext().hadoopConfiguration());
+        RDD<InternalRow> lines = CsvFrames.lines(spark, layout, 2).rdd();
+        assertTrue(lines.partitions().length > 0, "the file has splits");
+        for (Partition p : lines.partitions()) {
+            assertEquals(List.of(hadoop.dataNodeHost()), CollectionConverters.asJava(lines.preferredLocations(p)),
+                    "the hosts of split " + p.index());
+        }
     }
 
     @Test
