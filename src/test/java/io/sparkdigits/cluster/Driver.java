@@ -42,8 +42,8 @@ public final class Driver implements AutoCloseable {
 
     /**
      * Starts {@code cmd} in {@code dir} with {@code env} added to this JVM's environment. Spark's
-     * scratch space (block manager and driver folders) goes beside the log unless the environment
-     * names its own: a driver killed like a crash runs no shutdown hook, and would otherwise
+     * scratch space (block manager and driver folders) goes beside the log unless {@code env}
+     * says otherwise: a driver killed like a crash runs no shutdown hook, and would otherwise
      * leave its folders in /tmp for good.
      */
     static Driver start(Path dir, Path log, List<String> cmd, Map<String, String> env) {
@@ -53,8 +53,8 @@ public final class Driver implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().put("SPARK_LOCAL_DIRS", log.resolveSibling("spark-local").toString());
             pb.environment().putAll(env);
-            pb.environment().putIfAbsent("SPARK_LOCAL_DIRS", log.resolveSibling("spark-local").toString());
             return new Driver(pb.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + cmd, e);
