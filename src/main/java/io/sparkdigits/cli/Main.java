@@ -10,7 +10,6 @@ import io.sparkdigits.train.JobTimeoutException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkException;
 import org.apache.spark.sql.SparkSession;
@@ -29,13 +28,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        CountDownLatch reported = Shutdown.holdExitUntilReported();
-        int code;
-        try {
-            code = run(args, null);
-        } finally {
-            reported.countDown();
-        }
+        int code = run(args, null);
         if (code != 0) {
             System.exit(code);
         }
@@ -75,11 +68,14 @@ public final class Main {
 
     private static int execute(Command command, Options options, SparkSession given, PrintStream err) {
         SparkSession spark = given;
+        Shutdown.Hold hold = null;
         int code = 1;
         try {
             if (spark == null && command.needsSpark()) {
                 SparkConf conf = defaults().setAppName("spark-digits " + command.name());
-                if (LocalBinding.isLocal(conf.get("spark.master", null))) {
+                boolean local = LocalBinding.isLocal(conf.get("spark.master", null));
+                hold = Shutdown.holdExit(local); // a signal stops Spark under the command: let it say so
+                if (local) {
                     JitDirectives.addFromProperty(); // a cold start is what a local run waits for
                 }
                 spark = CliSession.start(conf);
@@ -93,8 +89,8 @@ public final class Main {
             if (Shutdown.inProgress()) {
                 // Spark's own shutdown hook stopped the session under the command; what reaches us
                 // is a page about calling a stopped context, with stack traces in its message.
-                err.println("spark-digits " + command.name() + ": stopped: the process was asked to end (Ctrl-C or"
-                        + " a signal such as SIGTERM) before the command finished; an output it had not finished is as it was");
+                err.println("spark-digits " + command.name() + ": stopped: the JVM is shutting down (Ctrl-C, a signal"
+                        + " such as SIGTERM, or an exit elsewhere; the log above may say why) before the command finished");
                 code = 1;
             } else if (spark != null && spark.sparkContext().isStopped()) {
                 // Spark stopped the application itself, e.g. when no master answered ("All masters
@@ -106,11 +102,17 @@ public final class Main {
                 code = report(command, e, err);
             }
         } finally {
-            if (given == null && spark != null) {
-                // The exit code goes to the cluster manager: on YARN in client mode it decides
-                // whether the application is recorded as SUCCEEDED or FAILED.
-                spark.sparkContext().stop(code);
-                spark.stop();
+            try {
+                if (given == null && spark != null) {
+                    // The exit code goes to the cluster manager: on YARN in client mode it decides
+                    // whether the application is recorded as SUCCEEDED or FAILED.
+                    spark.sparkContext().stop(code);
+                    spark.stop();
+                }
+            } finally {
+                if (hold != null) {
+                    hold.close();
+                }
             }
         }
         return code;
@@ -145,12 +147,12 @@ public final class Main {
     /** {@code spark.broadcast.blockSize} of local runs. */
     static final String LOCAL_BROADCAST_BLOCK = "64k";
 
-    /** One line for errors the user can act on; the trace too for anything unexpected. */
     /** A message's first line: Spark appends stack traces to some, after a line break. */
     static String firstLine(String message) {
         return message == null ? null : message.lines().findFirst().orElse("").strip();
     }
 
+    /** One line for errors the user can act on; the trace too for anything unexpected. */
     private static int report(Command command, Exception e, PrintStream err) {
         String prefix = "spark-digits " + command.name() + ": error: ";
         for (Throwable c = e; c != null; c = c.getCause()) {

@@ -2,6 +2,8 @@ package io.sparkdigits.cli;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 
 /**
  * A command stopped by a signal (Ctrl-C, SIGTERM): Spark's shutdown hook stops the session under
@@ -30,19 +32,46 @@ final class Shutdown {
     }
 
     /**
-     * Holds the JVM's exit, for up to {@link #REPORT_WAIT_SECONDS}, until the returned latch is
-     * counted down: the JVM halts as soon as its hooks end, and would otherwise cut the command off
-     * before it prints its one line.
+     * Holds the JVM's exit, for up to {@link #REPORT_WAIT_SECONDS}, until the hold is closed: the
+     * JVM halts as soon as its hooks end, and would otherwise cut the command off before it says
+     * why it stopped. With {@code quietSpark} (a local run, whose log is a terminal) Spark's own
+     * loggers go quiet once the JVM shuts down: stopping under running tasks, Spark logs pages of
+     * rejected tasks and lost blocks that say nothing to a user who pressed Ctrl-C.
      */
-    static CountDownLatch holdExitUntilReported() {
-        CountDownLatch reported = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    static Hold holdExit(boolean quietSpark) {
+        return new Hold(quietSpark);
+    }
+
+    /** A shutdown hook that waits for {@link #close}. */
+    static final class Hold implements AutoCloseable {
+        private final CountDownLatch done = new CountDownLatch(1);
+        private final boolean quietSpark;
+        private final Thread hook = new Thread(this::await, "spark-digits-report");
+
+        private Hold(boolean quietSpark) {
+            this.quietSpark = quietSpark;
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        private void await() {
+            if (quietSpark) {
+                Configurator.setLevel("org.apache.spark", Level.OFF);
+            }
             try {
-                reported.await(REPORT_WAIT_SECONDS, TimeUnit.SECONDS);
+                done.await(REPORT_WAIT_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "spark-digits-report"));
-        return reported;
+        }
+
+        @Override
+        public void close() {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // Shutting down: the hook runs anyway and now returns at once.
+            }
+        }
     }
 }

@@ -169,7 +169,7 @@ class LoopbackIT {
     }
 
     /**
-     * SIGTERM first, so that Spark's shutdown hooks delete the folders the run made in /tmp
+     * SIGTERM first, so that Spark's shutdown hooks delete the scratch folders the run made
      * (SIGKILL would leave them for good); SIGKILL only if it has not exited within a minute.
      */
     private static void stop(Process p) {
