@@ -42,6 +42,21 @@ final class VectorMaskDraw implements Dropout.RowDraw {
         return ints.length() == longs.length() ? ints : null;
     }
 
+    /**
+     * Rows of 4 and 13 vectors and a few draws more, so that the loop and the scalar tail run,
+     * until 20 rows in a row take under 1 µs (compiled, about 0.05 µs; before, 15 µs or more).
+     */
+    @Override
+    public void warmUp(long deadline) {
+        float[] out = new float[13 * L + 3];
+        for (int i = 0, fast = 0; fast < 20 && System.nanoTime() < deadline; i++) {
+            int n = i % 2 == 0 ? 4 * L + 3 : out.length;
+            long start = System.nanoTime();
+            drawRow(i, 1 << 22, 1.25f, out, 0, n);
+            fast = System.nanoTime() - start < 1_000 ? fast + 1 : 0;
+        }
+    }
+
     @Override
     public void drawRow(long seed, int dropBelow, float keep, float[] out, int off, int n) {
         // The species are the class's constants: C2 compiles vector instructions only for those.

@@ -1,5 +1,6 @@
 package io.sparkdigits.nn;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -28,6 +29,24 @@ final class VectorMatMul implements MatMul {
 
     /** For reflective loading by {@link Dense}. */
     public VectorMatMul() {
+    }
+
+    /**
+     * Products of 5 x 8 by 8 x 7.5 vectors, so that every tile and the one-row path run, until 20
+     * calls in a row take under 5 µs: compiled, one takes about 0.1 µs; before, each vector
+     * operation is the API's Java fallback and one takes 50 µs or more.
+     */
+    @Override
+    public void warmUp(long deadline) {
+        int m = 5, depth = 8, n = 7 * L + L / 2;
+        float[] a = new float[m * depth], b = new float[depth * n], c = new float[m * n];
+        Arrays.fill(a, 0.5f);
+        Arrays.fill(b, 0.25f);
+        for (int fast = 0; fast < 20 && System.nanoTime() < deadline; ) {
+            long start = System.nanoTime();
+            multiplyAdd(c, 0, n, a, 0, depth, 1, b, 0, n, m, n, depth);
+            fast = System.nanoTime() - start < 5_000 ? fast + 1 : 0;
+        }
     }
 
     @Override

@@ -28,6 +28,7 @@ class KernelDispatchTest {
     void withoutTheModuleTheScalarPathRunsAndNoVectorClassLoads() throws Exception {
         String out = run(List.of("-verbose:class"));
         assertTrue(out.contains("kernels=scalar ok"), out);
+        assertTrue(out.contains("warm-up ended"), "the probe starts the kernel warm-up too: " + out);
         assertFalse(out.contains("jdk.incubator.vector"), "an incubator class was loaded");
         assertFalse(out.contains("io.sparkdigits.nn.VectorMatMul"), "the vector kernels were loaded");
         assertFalse(out.contains("io.sparkdigits.nn.VectorMaskDraw"), "the vector mask draws were loaded");
@@ -76,8 +77,10 @@ class KernelDispatchTest {
 
     /** Runs one forward and backward with the default kernels and prints which they were. */
     static final class Probe {
-        public static void main(String[] args) {
+        public static void main(String[] args) throws InterruptedException {
             try {
+                KernelWarmup.start().join();
+                System.out.println("warm-up ended");
                 float[] params = new float[3 * 2 + 2];
                 float[] out = new float[2];
                 Dense.forward(out, new float[] {1, 0, 2}, params, 0, 6, 1, 3, 2);

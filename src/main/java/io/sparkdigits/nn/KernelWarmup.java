@@ -1,0 +1,39 @@
+package io.sparkdigits.nn;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Gets the Vector API kernels compiled before a cold run's first step needs them. Until C2 has
+ * compiled a method that uses the API, each vector operation in it is the API's Java fallback, a
+ * lambda call per lane: a cold command's first step took 1.1 to 1.5 s, mostly in that fallback,
+ * against 20-30 ms warm. The JIT compiles a method once it has been called often enough, whatever
+ * the sizes, so tiny products called a few thousand times get it there at a fraction of the
+ * fallback's cost on real ones: about 0.5 s of one core, during the start-up, instead of a second
+ * of both cores in the first step.
+ *
+ * <p>Only the time changes: the kernels compute the same bits compiled or not.
+ */
+public final class KernelWarmup {
+    /** The longest a warm-up runs: on a machine too loaded to compile in this time, it only costs. */
+    static final long BUDGET_NANOS = TimeUnit.SECONDS.toNanos(3);
+
+    private KernelWarmup() {
+    }
+
+    /**
+     * Starts warming this JVM's default kernels on a daemon thread and returns the thread. Choosing
+     * the kernels loads the Vector API's classes, so that too happens on the thread.
+     */
+    public static Thread start() {
+        Thread t = new Thread(() -> warmUp(System.nanoTime() + BUDGET_NANOS), "spark-digits kernel warm-up");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Warms the default kernels until they are compiled or {@code deadline}; plain Java needs nothing. */
+    static void warmUp(long deadline) {
+        Dense.matMul().warmUp(deadline);
+        Dropout.Draws.CHOSEN.warmUp(deadline);
+    }
+}
