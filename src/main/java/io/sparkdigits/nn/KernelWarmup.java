@@ -17,6 +17,9 @@ public final class KernelWarmup {
     /** The longest a warm-up runs: on a machine too loaded to compile in this time, it only costs. */
     static final long BUDGET_NANOS = TimeUnit.SECONDS.toNanos(3);
 
+    /** Fast calls in a row that show compiled code; one could be luck, e.g. a call the timer split. */
+    static final int FAST_IN_A_ROW = 20;
+
     private KernelWarmup() {
     }
 
@@ -29,6 +32,18 @@ public final class KernelWarmup {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /**
+     * Calls {@code call} until {@link #FAST_IN_A_ROW} calls in a row each take under {@code fastNanos},
+     * the sign that the JIT's compiled code runs, or until {@code deadline}.
+     */
+    static void untilFast(Runnable call, long fastNanos, long deadline) {
+        for (int fast = 0; fast < FAST_IN_A_ROW && System.nanoTime() < deadline; ) {
+            long start = System.nanoTime();
+            call.run();
+            fast = System.nanoTime() - start < fastNanos ? fast + 1 : 0;
+        }
     }
 
     /** Warms the default kernels until they are compiled or {@code deadline}; plain Java needs nothing. */

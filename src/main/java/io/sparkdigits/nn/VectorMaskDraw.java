@@ -49,12 +49,11 @@ final class VectorMaskDraw implements Dropout.RowDraw {
     @Override
     public void warmUp(long deadline) {
         float[] out = new float[13 * L + 3];
-        for (int i = 0, fast = 0; fast < 20 && System.nanoTime() < deadline; i++) {
-            int n = i % 2 == 0 ? 4 * L + 3 : out.length;
-            long start = System.nanoTime();
-            drawRow(i, 1 << 22, 1.25f, out, 0, n);
-            fast = System.nanoTime() - start < 1_000 ? fast + 1 : 0;
-        }
+        int[] seed = {0};
+        KernelWarmup.untilFast(() -> {
+            int i = seed[0]++;
+            drawRow(i, 1 << 22, 1.25f, out, 0, i % 2 == 0 ? 4 * L + 3 : out.length);
+        }, 1_000, deadline);
     }
 
     @Override

@@ -42,11 +42,7 @@ final class VectorMatMul implements MatMul {
         float[] a = new float[m * depth], b = new float[depth * n], c = new float[m * n];
         Arrays.fill(a, 0.5f);
         Arrays.fill(b, 0.25f);
-        for (int fast = 0; fast < 20 && System.nanoTime() < deadline; ) {
-            long start = System.nanoTime();
-            multiplyAdd(c, 0, n, a, 0, depth, 1, b, 0, n, m, n, depth);
-            fast = System.nanoTime() - start < 5_000 ? fast + 1 : 0;
-        }
+        KernelWarmup.untilFast(() -> multiplyAdd(c, 0, n, a, 0, depth, 1, b, 0, n, m, n, depth), 5_000, deadline);
     }
 
     @Override
