@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
  * lambda call per lane: a cold command's first step took 1.1 to 1.5 s, mostly in that fallback,
  * against 20-30 ms warm. The JIT compiles a method once it has been called often enough, whatever
  * the sizes, so tiny products called a few thousand times get it there at a fraction of the
- * fallback's cost on real ones: about 0.5 s of one core, during the start-up, instead of a second
- * of both cores in the first step.
+ * fallback's cost on real ones: under a second of one core, during the start-up, instead of about
+ * a second of both cores in the first step.
  *
  * <p>Only the time changes: the kernels compute the same bits compiled or not.
  */
@@ -46,8 +46,17 @@ public final class KernelWarmup {
         }
     }
 
-    /** Warms the default kernels until they are compiled or {@code deadline}; plain Java needs nothing. */
+    /**
+     * Warms the default kernels until they are compiled or {@code deadline}; plain Java needs nothing.
+     * Where choosing the kernels would fail (a {@link Dense#KERNELS_PROPERTY} that names no path, or
+     * the vector path on a JVM without it), it chooses nothing: the class that failed to initialise
+     * on this thread would leave the tasks a bare {@code NoClassDefFoundError} instead of the reason.
+     */
     static void warmUp(long deadline) {
+        String wanted = System.getProperty(Dense.KERNELS_PROPERTY, "");
+        if (!(wanted.isEmpty() || wanted.equals("vector")) || Dense.vectorMatMul().isEmpty()) {
+            return;
+        }
         Dense.matMul().warmUp(deadline);
         Dropout.Draws.CHOSEN.warmUp(deadline);
     }

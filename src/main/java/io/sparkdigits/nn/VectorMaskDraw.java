@@ -26,6 +26,9 @@ final class VectorMaskDraw implements Dropout.RowDraw {
     /** Lane l's first state, {@code (l + 1) * gamma}, before the seed is added. */
     private static final LongVector FIRST = LongVector.zero(LONGS).addIndex(1).add(1).mul(Dropout.GOLDEN_GAMMA);
 
+    /** A warm-up row that takes less than this ran compiled code ({@link #warmUp}). */
+    private static final long WARM_ROW_NANOS = 1_000;
+
     /** For reflective loading by {@link Dropout}. */
     public VectorMaskDraw() {
         if (INTS == null) {
@@ -43,8 +46,9 @@ final class VectorMaskDraw implements Dropout.RowDraw {
     }
 
     /**
-     * Rows of 4 and 13 vectors and a few draws more, so that the loop and the scalar tail run,
-     * until 20 rows in a row take under 1 µs (compiled, about 0.05 µs; before, 15 µs or more).
+     * Rows of 4 and 13 vectors and 3 draws more, and of 8 vectors exactly, so that the loop and the
+     * scalar tail run and the tail is also skipped (see {@link VectorMatMul#warmUp}), until rows
+     * take under {@link #WARM_ROW_NANOS} (compiled, about 0.05 µs; before, 15 µs or more).
      */
     @Override
     public void warmUp(long deadline) {
@@ -52,8 +56,9 @@ final class VectorMaskDraw implements Dropout.RowDraw {
         int[] seed = {0};
         KernelWarmup.untilFast(() -> {
             int i = seed[0]++;
-            drawRow(i, 1 << 22, 1.25f, out, 0, i % 2 == 0 ? 4 * L + 3 : out.length);
-        }, 1_000, deadline);
+            int n = i % 3 == 0 ? 4 * L + 3 : i % 3 == 1 ? out.length : 8 * L;
+            drawRow(i, Dropout.dropBelow(0.2f), 1f / 0.8f, out, 0, n);
+        }, WARM_ROW_NANOS, deadline);
     }
 
     @Override

@@ -41,7 +41,13 @@ class KernelDispatchTest {
         assertTrue(scalar.contains("kernels=scalar ok"), scalar);
         assertFalse(scalar.contains("masks VectorMaskDraw"), "forced scalar kernels keep the scalar mask loop: " + scalar);
         assertTrue(run(List.of(module)).contains("kernels=vector ok, masks VectorMaskDraw same bits"));
-        assertTrue(run(List.of("-Dspark.digits.kernels=vector")).contains("without --add-modules"));
+        String missing = run(List.of("-Dspark.digits.kernels=vector"));
+        assertTrue(missing.contains("without --add-modules"), missing);
+        // Only the probe's own line: the warm-up, started first, must not be where the choice fails.
+        assertFalse(missing.contains("Exception in thread"), missing);
+        String unknown = run(List.of(module, "-Dspark.digits.kernels=fast"));
+        assertTrue(unknown.contains("must be scalar or vector, not 'fast'"), unknown);
+        assertFalse(unknown.contains("Exception in thread"), unknown);
     }
 
     /**
