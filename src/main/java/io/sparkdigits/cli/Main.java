@@ -4,7 +4,6 @@ import io.sparkdigits.data.BadInputException;
 import io.sparkdigits.data.BadRows;
 import io.sparkdigits.model.ModelFormatException;
 import io.sparkdigits.model.OutputExistsException;
-import io.sparkdigits.nn.KernelWarmup;
 import io.sparkdigits.train.DivergedException;
 import io.sparkdigits.train.EpochJob;
 import io.sparkdigits.train.JobTimeoutException;
@@ -78,7 +77,6 @@ public final class Main {
                 hold = Shutdown.holdExit(local); // a signal stops Spark under the command: let it say so
                 if (local) {
                     JitDirectives.addFromProperty(); // a cold start is what a local run waits for
-                    KernelWarmup.start(); // the tasks run in this JVM
                 }
                 spark = CliSession.start(conf);
                 LocalBinding.announceUi(spark, err);

@@ -174,10 +174,6 @@ public final class Dropout implements Serializable {
     /** A way to compute {@link #drawRow}'s masks, to the bit. */
     interface RowDraw {
         void drawRow(long seed, int dropBelow, float keep, float[] out, int off, int n);
-
-        /** As {@link MatMul#warmUp}: draws short rows until compiled or {@code deadline}. */
-        default void warmUp(long deadline) {
-        }
     }
 
     /**

@@ -24,14 +24,6 @@ public interface MatMul {
     void multiplyAdd(float[] c, int cOff, int ldc, float[] a, int aOff, int aRow, int aCol,
                      float[] b, int bOff, int ldb, int m, int n, int depth);
 
-    /**
-     * Runs this kernel on tiny products until the JIT has compiled it, or until {@code deadline}
-     * ({@link System#nanoTime}), whichever comes first ({@link KernelWarmup}). Nothing to do for
-     * plain Java, which the JIT compiles within a few calls of its loops.
-     */
-    default void warmUp(long deadline) {
-    }
-
     /** {@code scalar} or {@code vector}, as in the {@code spark.digits.kernels} property. */
     String name();
 }

@@ -26,9 +26,6 @@ final class VectorMaskDraw implements Dropout.RowDraw {
     /** Lane l's first state, {@code (l + 1) * gamma}, before the seed is added. */
     private static final LongVector FIRST = LongVector.zero(LONGS).addIndex(1).add(1).mul(Dropout.GOLDEN_GAMMA);
 
-    /** A warm-up row that takes less than this ran compiled code ({@link #warmUp}). */
-    private static final long WARM_ROW_NANOS = 1_000;
-
     /** For reflective loading by {@link Dropout}. */
     public VectorMaskDraw() {
         if (INTS == null) {
@@ -43,22 +40,6 @@ final class VectorMaskDraw implements Dropout.RowDraw {
         }
         VectorSpecies<Integer> ints = VectorSpecies.of(int.class, VectorShape.forBitSize(longs.vectorBitSize() / 2));
         return ints.length() == longs.length() ? ints : null;
-    }
-
-    /**
-     * Rows of 4 and 13 vectors and 3 draws more, and of 8 vectors exactly, so that the loop and the
-     * scalar tail run and the tail is also skipped (see {@link VectorMatMul#warmUp}), until rows
-     * take under {@link #WARM_ROW_NANOS} (compiled, about 0.05 µs; before, 15 µs or more).
-     */
-    @Override
-    public void warmUp(long deadline) {
-        float[] out = new float[13 * L + 3];
-        int[] seed = {0};
-        KernelWarmup.untilFast(() -> {
-            int i = seed[0]++;
-            int n = i % 3 == 0 ? 4 * L + 3 : i % 3 == 1 ? out.length : 8 * L;
-            drawRow(i, Dropout.dropBelow(0.2f), 1f / 0.8f, out, 0, n);
-        }, WARM_ROW_NANOS, deadline);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.sparkdigits.nn;
 
-import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -27,37 +26,8 @@ final class VectorMatMul implements MatMul {
      */
     private static final boolean WIDE = S.vectorBitSize() >= 512;
 
-    /** A warm-up call that takes less than this ran compiled code ({@link #warmUp}). */
-    private static final long WARM_CALL_NANOS = 5_000;
-
     /** For reflective loading by {@link Dense}. */
     public VectorMatMul() {
-    }
-
-    /**
-     * Two tiny products in turn, so that every tile, the one-row path and both ways of every branch
-     * run (C2 compiles a branch never seen taken as a trap back to the interpreter): 5 x 8 by 8 x 7.5
-     * vectors with zero terms, whose last row of B ends inside a vector, and 8 x 8 by 8 x 4 vectors
-     * without (two blocks: the second finds its terms all live already). Until calls take under
-     * {@link #WARM_CALL_NANOS}: compiled, one takes about 0.1 µs; in the API's fallback, 50 µs or more.
-     */
-    @Override
-    public void warmUp(long deadline) {
-        int depth = 8, n = 7 * L + L / 2;
-        float[] sparse = new float[5 * depth], dense = new float[8 * depth], b = new float[depth * n], c = new float[5 * n];
-        for (int k = 0; k < sparse.length; k++) {
-            sparse[k] = k % depth % 4 == 1 ? 0 : 0.5f;
-        }
-        Arrays.fill(dense, 0.5f);
-        Arrays.fill(b, 0.25f);
-        int[] calls = {0};
-        KernelWarmup.untilFast(() -> {
-            if (calls[0]++ % 2 == 0) {
-                multiplyAdd(c, 0, n, sparse, 0, depth, 1, b, 0, n, 5, n, depth);
-            } else {
-                multiplyAdd(c, 0, 4 * L, dense, 0, depth, 1, b, 0, n, 8, 4 * L, depth);
-            }
-        }, WARM_CALL_NANOS, deadline);
     }
 
     @Override
