@@ -58,12 +58,15 @@ public record TrainConfig(String preset, int[] hidden, Activation activation, St
             // 784-256-128-10 ReLU, Adam with a one-epoch warm-up and cosine decay. A large batch keeps
             // Spark's fixed cost per step (a job, ~5-10 ms) small against the compute, and a rate
             // scaled with it keeps the epochs needed low: 98% in under 10 s of training on 2 cores.
-            // Batch and epochs adapt to the data (see resolve): 2048 and 15 for MNIST. Light dropout
-            // and distortion keep it learning where the plain network had stopped at 98.0% (chosen
-            // on the last 10,000 training rows: 97.75% plain, 98.25% with them).
+            // Batch and epochs adapt to the data (see resolve): 2048 and 15 for MNIST. Distortion
+            // keeps it learning where the plain network had stopped at 98.0%. Chosen on validation
+            // splits (the last 10,000 MNIST training rows; 1,500 rows of images and of 49-feature
+            // rows against others): plain 97.75%; distortion with dropout 0.1/0.2/0.2 98.29% over
+            // four seeds, 92.3% and 85.2% on the small sets; distortion alone 98.35%, 92.9% and
+            // 87.4%, and cheaper. Dropout is left to the larger presets.
             case "default" -> new TrainConfig(name, new int[] {256, 128}, Activation.RELU, "adam",
                     6e-3, 0.9, false, 0, "cosine:warmup=1", AUTO, AUTO, 42, 0, 0, null, null,
-                    new double[] {0.1, 0.2, 0.2}, AUTO_AUGMENT + "shift=1,rotate=5", 0);
+                    new double[0], AUTO_AUGMENT + "shift=1,rotate=5", 0);
             // The first original design: 784-10-10 ReLU, full-batch gradient descent at rate 0.1.
             case "relu10" -> new TrainConfig(name, new int[] {10}, Activation.RELU, "sgd",
                     0.1, 0, false, 0, "constant", 0, 500, 42, 0, 0);
