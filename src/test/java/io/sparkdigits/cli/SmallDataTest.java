@@ -109,7 +109,9 @@ class SmallDataTest {
                 test.toString(), "--model", fixed.toString(), "--batch-size", "2048", "--epochs", "15").code());
         double before = new ObjectMapper().readTree(fixed.resolve("model.json").toFile()).at("/info/testMetrics/accuracy")
                 .asDouble();
-        assertTrue(before < ours - 0.05, "one batch an epoch learned " + before + ", adapted " + ours);
+        // 0.644 against 0.696 while the default had dropout, which slowed 15 steps most; 0.672
+        // against 0.702 without it. Deterministic (seeded): a margin for the settings, not for noise.
+        assertTrue(before < ours - 0.02, "one batch an epoch learned " + before + ", adapted " + ours);
     }
     /**
      * Three classes told apart by two features valued 0..1, beside four of noise and class-tinted
