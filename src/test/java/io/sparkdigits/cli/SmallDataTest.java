@@ -99,6 +99,9 @@ class SmallDataTest {
         Path model = dir.resolve("model");
         JsonNode info = trainWithNoFlags(train, test, model);
         assertEquals(32, info.at("/config/batchSize").asInt(), "a batch fit for 1,500 rows");
+        // At least 15 epochs and 400 steps: 47 steps an epoch need 15; the rate scaled by sqrt(32 / 2048).
+        assertEquals(15, info.at("/config/epochs").asInt());
+        assertEquals(6e-3 * Math.sqrt(32.0 / 2048), info.at("/config/learningRate").asDouble(), 1e-12);
         double ours = info.at("/testMetrics/accuracy").asDouble();
         double peer = logisticRegression(SparkSessionExtension.spark(), train, test);
         assertTrue(peer > 0.5 && peer < 0.995, "the table is neither trivial nor noise: logistic regression " + peer);
