@@ -270,6 +270,26 @@ class ModelStoreTest {
         assertEquals(List.of("photos"), siblings());
     }
 
+    /**
+     * Ctrl-C or SIGTERM while a save swaps models: the JVM runs Hadoop's shutdown hook, which
+     * closes the cached file systems (an HDFS client then refuses every call), while the command
+     * finishes under the exit's hold. The swap must not strand the old model under a temporary
+     * name with nothing at the path.
+     */
+    @Test
+    void hadoopsShutdownHookInTheMiddleOfTheSwapLeavesTheNewModelInPlace() throws IOException {
+        Configuration conf = io.sparkdigits.testing.ClosingFileSystem.conf();
+        String path = io.sparkdigits.testing.ClosingFileSystem.uri(tmp.resolve("model"));
+        ModelStore.save(model(1), path, conf);
+        ModelStore.save(model(2), path, conf, false, step -> {
+            if (step.equals("renamed-old")) {
+                io.sparkdigits.testing.ClosingFileSystem.runHadoopShutdownHook();
+            }
+        });
+        assertSameModel(model(2), ModelStore.load(path, conf));
+        assertEquals(List.of("model"), siblings());
+    }
+
     /** Two saves to one path at once, with or without a model there before, many times over. */
     @Test
     void concurrentSavesEndWithOneCompleteModel() throws Exception {
