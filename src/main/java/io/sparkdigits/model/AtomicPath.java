@@ -240,10 +240,13 @@ public final class AtomicPath {
 
     private static final System.Logger LOG = System.getLogger(AtomicPath.class.getName());
 
-    /** Deletes the temporary output, after a failure. */
+    /**
+     * Deletes the temporary output, after a failure: through an instance of its own, since the
+     * failure may be Hadoop's shutdown hook having closed the one the output was written with.
+     */
     public void abort() {
-        try {
-            fs.delete(temp, true);
+        try (FileSystem own = swapFileSystem()) {
+            own.delete(temp, true);
         } catch (IOException e) {
             // Best effort: the temporary name is unique and never read.
         }

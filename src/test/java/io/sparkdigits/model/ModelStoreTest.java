@@ -290,6 +290,22 @@ class ModelStoreTest {
         assertEquals(List.of("model"), siblings());
     }
 
+    /** The same hook while the new model is being written: the old model stays, and no temporary folder. */
+    @Test
+    void hadoopsShutdownHookWhileWritingLeavesTheOldModelAndNoTemporaryFolder() throws IOException {
+        Configuration conf = io.sparkdigits.testing.ClosingFileSystem.conf();
+        String path = io.sparkdigits.testing.ClosingFileSystem.uri(tmp.resolve("model"));
+        ModelStore.save(model(1), path, conf);
+        IOException e = assertThrows(IOException.class, () -> ModelStore.save(model(2), path, conf, false, step -> {
+            if (step.equals("weights.bin")) {
+                io.sparkdigits.testing.ClosingFileSystem.runHadoopShutdownHook();
+            }
+        }));
+        assertEquals("Filesystem closed", e.getMessage());
+        assertSameModel(model(1), ModelStore.load(path, conf));
+        assertEquals(List.of("model"), siblings());
+    }
+
     /** Two saves to one path at once, with or without a model there before, many times over. */
     @Test
     void concurrentSavesEndWithOneCompleteModel() throws Exception {

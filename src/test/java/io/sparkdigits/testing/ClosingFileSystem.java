@@ -109,6 +109,13 @@ public final class ClosingFileSystem extends RawLocalFileSystem {
     }
 
     @Override
+    public FSDataOutputStream create(Path f, boolean overwrite, int bufferSize, short replication, long blockSize,
+                                     Progressable progress) throws IOException {
+        checkOpen();
+        return super.create(f, overwrite, bufferSize, replication, blockSize, progress);
+    }
+
+    @Override
     public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite, int bufferSize,
                                      short replication, long blockSize, Progressable progress) throws IOException {
         checkOpen();
