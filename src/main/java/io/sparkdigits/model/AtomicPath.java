@@ -29,7 +29,8 @@ import org.apache.hadoop.fs.Path;
  * anyway is undone and retried: each attempt moves the current output aside again.
  *
  * <p>The moves go through a file system instance of their own that Hadoop's shutdown hook does not
- * close, so a signal in the middle of them does not strand the old output under its temporary name.
+ * close, so a signal in the middle of them does not strand the old output under its temporary name,
+ * provided the JVM waits for the command to finish them ({@code cli.Shutdown}).
  */
 public final class AtomicPath {
     /** Commit attempts before giving up while other writers keep taking the target's place. */
@@ -95,7 +96,8 @@ public final class AtomicPath {
             try {
                 swap.close();
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "written " + target + ", but closing the file system failed: " + e);
+                LOG.log(System.Logger.Level.WARNING,
+                        "closing the file system used to publish " + target + " failed: " + e);
             }
         }
     }
@@ -247,8 +249,8 @@ public final class AtomicPath {
     public void abort() {
         try (FileSystem own = swapFileSystem()) {
             own.delete(temp, true);
-        } catch (IOException e) {
-            // Best effort: the temporary name is unique and never read.
+        } catch (IOException | RuntimeException e) {
+            // Best effort, never in place of the failure being handled: the name is unique and never read.
         }
     }
 

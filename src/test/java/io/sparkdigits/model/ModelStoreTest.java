@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkdigits.nn.Activation;
 import io.sparkdigits.nn.NetworkSpec;
+import io.sparkdigits.testing.ClosingFileSystem;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -278,12 +279,12 @@ class ModelStoreTest {
      */
     @Test
     void hadoopsShutdownHookInTheMiddleOfTheSwapLeavesTheNewModelInPlace() throws IOException {
-        Configuration conf = io.sparkdigits.testing.ClosingFileSystem.conf();
-        String path = io.sparkdigits.testing.ClosingFileSystem.uri(tmp.resolve("model"));
+        Configuration conf = ClosingFileSystem.conf();
+        String path = ClosingFileSystem.uri(tmp.resolve("model"));
         ModelStore.save(model(1), path, conf);
         ModelStore.save(model(2), path, conf, false, step -> {
             if (step.equals("renamed-old")) {
-                io.sparkdigits.testing.ClosingFileSystem.runHadoopShutdownHook();
+                ClosingFileSystem.runHadoopShutdownHook();
             }
         });
         assertSameModel(model(2), ModelStore.load(path, conf));
@@ -293,12 +294,12 @@ class ModelStoreTest {
     /** The same hook while the new model is being written: the old model stays, and no temporary folder. */
     @Test
     void hadoopsShutdownHookWhileWritingLeavesTheOldModelAndNoTemporaryFolder() throws IOException {
-        Configuration conf = io.sparkdigits.testing.ClosingFileSystem.conf();
-        String path = io.sparkdigits.testing.ClosingFileSystem.uri(tmp.resolve("model"));
+        Configuration conf = ClosingFileSystem.conf();
+        String path = ClosingFileSystem.uri(tmp.resolve("model"));
         ModelStore.save(model(1), path, conf);
         IOException e = assertThrows(IOException.class, () -> ModelStore.save(model(2), path, conf, false, step -> {
             if (step.equals("weights.bin")) {
-                io.sparkdigits.testing.ClosingFileSystem.runHadoopShutdownHook();
+                ClosingFileSystem.runHadoopShutdownHook();
             }
         }));
         assertEquals("Filesystem closed", e.getMessage());
