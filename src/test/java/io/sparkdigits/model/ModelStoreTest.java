@@ -281,12 +281,7 @@ class ModelStoreTest {
     void hadoopsShutdownHookInTheMiddleOfTheSwapLeavesTheNewModelInPlace() throws IOException {
         Configuration conf = ClosingFileSystem.conf();
         String path = ClosingFileSystem.uri(tmp.resolve("model"));
-        ModelStore.save(model(1), path, conf);
-        ModelStore.save(model(2), path, conf, false, step -> {
-            if (step.equals("renamed-old")) {
-                ClosingFileSystem.runHadoopShutdownHook();
-            }
-        });
+        saveOverWithShutdownAt("renamed-old", path, conf);
         assertSameModel(model(2), ModelStore.load(path, conf));
         assertEquals(List.of("model"), siblings());
     }
@@ -296,15 +291,20 @@ class ModelStoreTest {
     void hadoopsShutdownHookWhileWritingLeavesTheOldModelAndNoTemporaryFolder() throws IOException {
         Configuration conf = ClosingFileSystem.conf();
         String path = ClosingFileSystem.uri(tmp.resolve("model"));
-        ModelStore.save(model(1), path, conf);
-        IOException e = assertThrows(IOException.class, () -> ModelStore.save(model(2), path, conf, false, step -> {
-            if (step.equals("weights.bin")) {
-                ClosingFileSystem.runHadoopShutdownHook();
-            }
-        }));
+        IOException e = assertThrows(IOException.class, () -> saveOverWithShutdownAt("weights.bin", path, conf));
         assertEquals("Filesystem closed", e.getMessage());
         assertSameModel(model(1), ModelStore.load(path, conf));
         assertEquals(List.of("model"), siblings());
+    }
+
+    /** Saves model 1 at {@code path}, then model 2 over it with Hadoop's shutdown hook run at {@code step}. */
+    private static void saveOverWithShutdownAt(String step, String path, Configuration conf) throws IOException {
+        ModelStore.save(model(1), path, conf);
+        ModelStore.save(model(2), path, conf, false, reached -> {
+            if (reached.equals(step)) {
+                ClosingFileSystem.runHadoopShutdownHook();
+            }
+        });
     }
 
     /** Two saves to one path at once, with or without a model there before, many times over. */
